@@ -1,0 +1,34 @@
+#!/bin/sh
+# Every test: static checks, KUnit in UML, the three x86 kernels and the
+# QEMU matrix.  Goes on after a failure, prints a summary, and exits 1 if
+# any step failed.
+set -u
+. "$(dirname "$0")/lib.sh"
+res=$top/build/results
+mkdir -p "$res"
+log=$res/check.log
+: >"$log"
+pass=0 fail=0 summary=
+step() {
+	name=$1; shift
+	printf '\n=== %s\n' "$name"
+	start=$(date +%s)
+	if "$@"; then r=ok; pass=$((pass + 1)); else r=FAILED; fail=$((fail + 1)); fi
+	t=$(( $(date +%s) - start ))
+	summary="$summary$(printf '%-12s %-7s %5ss' "$name" "$r" "$t")
+"
+	echo "$name: $r (${t}s)" >>"$log"
+}
+t0=$(date +%s)
+step deps "$top/scripts/deps.sh"
+step tree "$top/scripts/tree.sh"
+step checkpatch "$top/scripts/checkpatch.sh"
+step build-base "$top/scripts/build.sh" base
+step build-ctrl "$top/scripts/build.sh" control
+step build-series "$top/scripts/build.sh" series
+step kunit "$top/scripts/kunit.sh" series
+step sparse "$top/scripts/sparse.sh"
+step matrix "$top/scripts/matrix.sh" base control series
+printf '\n=== summary (%ss)\n%s' "$(( $(date +%s) - t0 ))" "$summary"
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,25 @@
+#!/bin/sh
+# checkpatch --strict on every patch of the series; TAP on stdout.
+# Exits 1 if any patch has an error, a warning or a check.
+set -eu
+. "$(dirname "$0")/lib.sh"
+[ -x "$K/scripts/checkpatch.pl" ] || die "no work tree: run 'make tree'"
+set -- $(series_patches)
+[ $# -gt 0 ] || die "checkpatch: no patches in patches/"
+echo "TAP version 13"
+echo "1..$#"
+i=0 bad=0
+for p in "$@"; do
+	i=$((i + 1))
+	out=$(cd "$K" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --show-types "$p" 2>&1) || true
+	sum=$(printf '%s\n' "$out" | grep -E '^total:' | tail -n 1)
+	if printf '%s\n' "$sum" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		echo "ok $i - $(basename "$p")"
+	else
+		bad=$((bad + 1))
+		echo "not ok $i - $(basename "$p"): ${sum:-checkpatch gave no verdict}"
+		printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK|#)' | sed 's/^/# /' | head -n 20
+	fi
+done
+echo "checkpatch: $(( $# - bad )) passed, $bad failed"
+[ "$bad" -eq 0 ]
