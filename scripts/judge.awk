@@ -32,9 +32,10 @@ BEGIN {
 /^VTEST kmsg warnings=/ && field("warnings") != "0" && !bad { bad = "warnings" }
 /^HOST status=/ { status = field("status") }
 /^HOST disk / && field("check") != "ok" && !bad { bad = "disk-bad" }
+/^HOST qemu: .*Guest says index/ { broken = ":qemu-index-error" }
 END {
 	if (status != "ok")
-		print (status == "" ? "no-result" : status)
+		print (status == "" ? "no-result" : status) broken
 	else if (bad)
 		print bad
 	else if (ndev != 3)

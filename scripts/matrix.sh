@@ -34,10 +34,10 @@ for v in "$@"; do
 		eval "exp=\${$c}"
 		n=$((n + 1))
 		o=$res/matrix/$v/$iommu-$mode-$kind
-		rm -rf "$o"
+		rm -rf "$o"; mkdir -p "$o"
 		m=$mode; [ "$m" = - ] && m=translated
-		"$top/scripts/qemu-run.sh" "$kernel" "$iommu" "$m" "$kind" "$o" >/dev/null 2>"$o.err" ||
-			{ cat "$o.err" >&2; echo "harness-error" >"$o.err"; }
+		"$top/scripts/qemu-run.sh" "$kernel" "$iommu" "$m" "$kind" "$o" >/dev/null 2>"$o/harness.err" ||
+			cat "$o/harness.err" >&2
 		got=$(awk -v kind="$kind" -f "$top/scripts/judge.awk" "$o/result" 2>/dev/null || echo no-result)
 		case $exp/$got in
 		fail/bypass|fail/direct|fail/iommu|fail/*/*) verdict=FAIL ;;

@@ -3,7 +3,8 @@
 # usage: scripts/qemu-run.sh KERNEL IOMMU MODE KINDS OUTDIR [EXTRA_CMDLINE]
 #   IOMMU: none|intel|amd|virtio   MODE: translated|passthrough
 #   KINDS: comma list of legacy,transitional,modern,modern-ap, or all
-# Env: QEMU_TIMEOUT (seconds, default 60).
+# Env: QEMU_TIMEOUT (seconds, default 60).  A run whose QEMU reports a virtio
+# device broken is stopped 5 s later (status=virtio-broken).
 # Writes OUTDIR/{console.log,qemu.log,cmdline,result,disk-KIND.img}.
 # Exits 0 whenever the guest was run, whatever its result.
 set -eu
@@ -90,8 +91,22 @@ status=
 start=$(date +%s)
 $qemu "$@" -append "$append" </dev/null >"$out/qemu.log" 2>&1 &
 pid=$!
+broken=
 while kill -0 $pid 2>/dev/null; do
-	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+	now=$(date +%s)
+	# QEMU marked a virtio device broken ("Guest says index N is available"):
+	# the guest cannot complete that I/O any more.  Give it 5 s, then stop.
+	if [ -z "$broken" ] && grep -q 'Guest says index' "$out/qemu.log"; then
+		broken=$now
+	fi
+	if [ -n "$broken" ] && [ $((now - broken)) -ge 5 ]; then
+		status=virtio-broken
+		kill -TERM $pid 2>/dev/null || true
+		sleep 1
+		kill -KILL $pid 2>/dev/null || true
+		break
+	fi
+	if [ $((now - start)) -ge "$timeout" ]; then
 		status=timeout
 		kill -TERM $pid 2>/dev/null || true
 		sleep 1
