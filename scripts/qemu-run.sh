@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boot one QEMU scenario of the virtio DMA matrix and collect its result.
 # usage: scripts/qemu-run.sh KERNEL IOMMU MODE KINDS OUTDIR [EXTRA_CMDLINE]
-#   IOMMU: none|intel|amd|virtio   MODE: translated|passthrough
+#   IOMMU: none|intel|amd|virtio, or mmio (microvm, virtio-mmio devices)
+#   MODE: translated|passthrough (ignored for none and mmio)
 #   KINDS: comma list of legacy,transitional,modern,modern-ap, or all
 # Env: QEMU_TIMEOUT (seconds, default 60).  A run whose QEMU reports a virtio
 # device broken is stopped 5 s later (status=virtio-broken).
@@ -59,6 +60,8 @@ amd)
 virtio)
 	set -- -M q35 -device virtio-iommu-pci
 	append="$append iommu.passthrough=$pt" ;;
+mmio)	# no PCI: virtio-mmio devices on QEMU's microvm, found through ACPI
+	set -- -M microvm ;;
 *) die "unknown IOMMU: $iommu" ;;
 esac
 append="$append${extra:+ $extra}"
@@ -73,11 +76,23 @@ for k in $(echo "$kinds" | tr , ' '); do
 	*) die "unknown kind: $k" ;;
 	esac
 	"$g/vtest-host" --mkimg "$out/disk-$k.img" "$k" || die "cannot create disk image"
+	blk=virtio-blk-pci net=virtio-net-pci
+	if [ "$iommu" = mmio ]; then
+		# virtio-mmio is legacy unless told otherwise; no ACCESS_PLATFORM
+		case $k in
+		legacy) opt= ;;
+		modern) opt=; set -- "$@" -global virtio-mmio.force-legacy=false ;;
+		*) die "kind $k does not exist on virtio-mmio" ;;
+		esac
+		blk=virtio-blk-device net=virtio-net-device
+	else
+		opt=",$opt" net="$net,romfile="
+	fi
 	set -- "$@" -drive "file=$out/disk-$k.img,format=raw,if=none,id=d$i,cache=writethrough" \
-		-device "virtio-blk-pci,drive=d$i,serial=$k,$opt"
+		-device "$blk,drive=d$i,serial=$k$opt"
 	for n in 1 2; do
 		set -- "$@" -netdev "hubport,id=n$i$n,hubid=$i" \
-			-device "virtio-net-pci,netdev=n$i$n,mac=52:54:00:12:0$i:0$n,romfile=,$opt"
+			-device "$net,netdev=n$i$n,mac=52:54:00:12:0$i:0$n$opt"
 	done
 done
 
