@@ -3,7 +3,8 @@
 S := scripts
 
 .PHONY: demo check deps tree export build-base build-series build-control \
-	kunit matrix checkpatch sparse clean
+	kunit matrix checkpatch sparse kernel-doc bisect cross upstream-check \
+	results clean
 
 # The main job: build the series and show what each virtio device gets.
 demo: tree build-series
@@ -29,6 +30,20 @@ checkpatch:
 	$(S)/checkpatch.sh
 sparse:
 	$(S)/sparse.sh
+kernel-doc:
+	$(S)/kdoc.sh
+bisect:
+	@mkdir -p build/results
+	$(S)/bisect.sh >build/results/bisect.tap; r=$$?; cat build/results/bisect.tap; exit $$r
+cross:
+	@mkdir -p build/results
+	$(S)/cross.sh >build/results/cross.txt; r=$$?; cat build/results/cross.txt; exit $$r
+# Everything maintainers would run (long: not part of check).
+upstream-check:
+	$(S)/upstream-check.sh
+# Test results into harness/test-results.txt, for the cover letter.
+results:
+	$(S)/results.sh
 # Removes the kernel tree and build output (not ccache): refuses if the
 # tree has work that is not exported to patches/.
 clean:

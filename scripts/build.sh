@@ -8,7 +8,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 variant=${1:?usage: build.sh VARIANT [x86]}
 arch=${2:-x86}
-o=$OUT/$arch-$variant
+o=$OUT/$arch-${BUILD_NAME:-$variant}
 frag=$top/config/guest.config
 
 checkout_variant "$variant"

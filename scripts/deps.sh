@@ -5,7 +5,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 pkgs="$LINUX_PKG=$LINUX_PKG_VERSION qemu-system-x86 sparse flex bison bc
 libelf-dev libssl-dev ccache cpio xz-utils dwarves python3 perl git make gcc
-libc6-dev kmod python3-ply python3-git"
+libc6-dev kmod python3-ply python3-git python3-docutils"
 
 missing=
 for p in $pkgs; do

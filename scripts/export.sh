@@ -9,7 +9,12 @@ kgit rev-parse -q --verify refs/heads/series >/dev/null || die "no series branch
 [ -z "$(kgit status --porcelain)" ] || die "$K has uncommitted changes: commit them first"
 mkdir -p "$dest"
 tmp=$(mktemp -d)
-kgit config branch.series.description "$(cat "$top/harness/cover-letter.txt")"
+desc=$(cat "$top/harness/cover-letter.txt")
+if [ -f "$top/harness/test-results.txt" ]; then
+	desc=$(printf '%s\n' "$desc" | awk -v f="$top/harness/test-results.txt" \
+		'$0 == "@RESULTS@" { while ((getline l < f) > 0) print l; next } { print }')
+fi
+kgit config branch.series.description "$desc"
 kgit format-patch -q --zero-commit --cover-letter --cover-from-description=subject \
 	--base=base -o "$tmp" base..series
 # The cover letter's date is "now": take the newest patch's date instead.

@@ -7,7 +7,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 variant=${1:-series}
 res=$top/build/results
-bd=$OUT/um-$variant
+bd=${KUNIT_OUT:-$OUT/um-$variant}
 mkdir -p "$res" "$bd"
 checkout_variant "$variant"
 

