@@ -29,7 +29,7 @@ for k in $(seq "$first" "$last"); do
 	fi
 	t=$((t + 1))
 	if KUNIT_OUT=$OUT/um-bisect "$top/scripts/kunit.sh" "prefix-$k" >"$res/$k-um.log" 2>&1; then
-		echo "ok $t - $k UML KUnit: $(tail -n 1 "$top/build/results/kunit-prefix-$k.txt" | sed 's/^\[[0-9:]*\] //')"
+		echo "ok $t - $k UML KUnit: $(grep -hE 'Testing complete|UML build only' "$res/$k-um.log" | tail -n 1 | sed 's/^\[[0-9:]*\] //')"
 	else
 		echo "not ok $t - $k UML KUnit: $subj"; bad=${bad:-$k}
 		tail -n 5 "$res/$k-um.log" | sed 's/^/# /'

@@ -28,6 +28,7 @@ step build-ctrl "$top/scripts/build.sh" control
 step build-series "$top/scripts/build.sh" series
 step kunit "$top/scripts/kunit.sh" series
 step sparse "$top/scripts/sparse.sh"
+step kernel-doc "$top/scripts/kdoc.sh"
 step matrix "$top/scripts/matrix.sh" base control series
 printf '\n=== summary (%ss)\n%s' "$(( $(date +%s) - t0 ))" "$summary"
 echo "check: $pass passed, $fail failed"
