@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build every prefix of the series (patch 1, 1-2, ...) for x86_64 (the guest
-# config) and UML (the KUnit config), and boot each x86 build on the default
+# config) and UML (the KUnit config), build and run tools/virtio, and boot each x86 build on the default
 # scenario (intel-iommu translated, all four device kinds): no prefix may
 # break I/O behind an IOMMU.  Names the first patch that fails.
 # usage: bisect.sh [FIRST [LAST]]      (patch numbers, default: all)
@@ -13,7 +13,7 @@ first=${1:-1} last=${2:-$n}
 res=$top/build/results/bisect
 mkdir -p "$res"
 echo "TAP version 13"
-echo "1..$(( (last - first + 1) * 3 ))"
+echo "1..$(( (last - first + 1) * 4 ))"
 t=0 bad=
 for k in $(seq "$first" "$last"); do
 	ref=$(kgit rev-parse "series~$((n - k))")
@@ -33,6 +33,12 @@ for k in $(seq "$first" "$last"); do
 	else
 		echo "not ok $t - $k UML KUnit: $subj"; bad=${bad:-$k}
 		tail -n 5 "$res/$k-um.log" | sed 's/^/# /'
+	fi
+	t=$((t + 1))
+	if "$top/scripts/tools-virtio.sh" "prefix-$k" >"$res/$k-tools.log" 2>&1; then
+		echo "ok $t - $k tools/virtio: $(tail -n 1 "$res/$k-tools.log")"
+	else
+		echo "not ok $t - $k tools/virtio: see $res/$k-tools.log"; bad=${bad:-$k}
 	fi
 	t=$((t + 1))
 	o=$res/$k-boot

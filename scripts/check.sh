@@ -27,6 +27,7 @@ step build-base "$top/scripts/build.sh" base
 step build-ctrl "$top/scripts/build.sh" control
 step build-series "$top/scripts/build.sh" series
 step kunit "$top/scripts/kunit.sh" series
+step tools-virtio "$top/scripts/tools-virtio.sh" series
 step sparse "$top/scripts/sparse.sh"
 step kernel-doc "$top/scripts/kdoc.sh"
 step matrix "$top/scripts/matrix.sh" base control series
