@@ -4,7 +4,7 @@ S := scripts
 
 .PHONY: demo check deps tree export build-base build-series build-control \
 	kunit matrix checkpatch sparse kernel-doc bisect cross upstream-check \
-	results clean
+	results bench clean
 
 # The main job: build the series and show what each virtio device gets.
 demo: tree build-series
@@ -41,6 +41,9 @@ cross:
 # Everything maintainers would run (long: not part of check).
 upstream-check:
 	$(S)/upstream-check.sh
+# virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
+bench:
+	$(S)/bench.sh
 # Test results into harness/test-results.txt, for the cover letter.
 results:
 	$(S)/results.sh

@@ -37,7 +37,7 @@ apply_patches() {
 
 # Check out a variant (base, series, control or any ref) in the one work tree.
 checkout_variant() {
-	[ -d "$K/.git" ] || die "no work tree: run 'make tree'"
+	[ -e "$K/.git" ] || die "no work tree: run 'make tree'"
 	[ -z "$(kgit status --porcelain --untracked-files=no)" ] ||
 		die "$K has uncommitted changes: commit them before building a variant"
 	kgit rev-parse -q --verify "$1^{commit}" >/dev/null || die "no ref '$1' in $K"
