@@ -22,9 +22,11 @@ col() { # column of a variant in matrix.tsv
 rows=$(grep -v '^#' "$top/config/matrix.tsv" | grep . |
 	grep -E "${MATRIX_FILTER:-.}" || true)
 [ -n "$rows" ] || die "no matrix row matches MATRIX_FILTER='${MATRIX_FILTER:-}'"
-total=$(( $(printf '%s\n' "$rows" | wc -l) * $# ))
-n=0
+nrows=$(printf '%s\n' "$rows" | wc -l)
+total=$((nrows * $#))
+done_rows=0
 for v in "$@"; do
+	n=$done_rows done_rows=$((done_rows + nrows))
 	c=$(col "$v")
 	kernel=$OUT/x86-$v/arch/x86/boot/bzImage
 	[ -f "$kernel" ] || die "no kernel for '$v': run 'make build-$v'"

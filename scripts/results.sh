@@ -30,5 +30,9 @@ f=$top/harness/test-results.txt
 	[ -f "$res/cross.txt" ] && { echo "Other architectures:"; grep '^cross' "$res/cross.txt" | sed 's/^/  /'; echo; }
 	[ -f "$res/bench.txt" ] && { echo "Benchmark:"; sed 's/^/  /' "$res/bench.txt"; echo; }
 	echo "checkpatch --strict: clean on every patch; sparse and W=1: no new warnings."
+	echo
+	echo "Cc (scripts/get_maintainer.pl --no-git on the series):"
+	(cd "$K" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
+		"$top"/patches/0*-*.patch 2>/dev/null) | grep -v 'lists.invalid' | sort -u | sed 's/^/  /'
 } >"$f"
 say "results: wrote $f"

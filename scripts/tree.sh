@@ -49,6 +49,7 @@ if kgit rev-parse -q --verify refs/heads/series >/dev/null; then
 	"$top/scripts/export.sh" --to "$tmp" >/dev/null
 	changed=$(cd "$tmp" && for f in *.patch; do
 		[ -e "$f" ] || continue
+		[ "$f" = 0000-cover-letter.patch ] && continue	# made from harness/
 		cmp -s "$f" "$top/patches/$f" || echo "$f"; done)
 	rm -rf "$tmp"
 	if [ -n "$changed" ] && [ -z "${FORCE:-}" ]; then
