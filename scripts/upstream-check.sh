@@ -14,14 +14,14 @@ step() {
 	say "upstream-check: $name (log: $log)"
 	start=$(date +%s)
 	if "$@" >"$log" 2>&1; then r=PASS; else r=FAIL; fail=$((fail + 1)); fi
-	verdict="$verdict$(printf '%-11s %-4s %5ss  %s' "$name" "$r" \
+	verdict="$verdict$(printf '%-12s %-4s %5ss  %s' "$name" "$r" \
 		"$(( $(date +%s) - start ))" "$(grep -E '^[a-z/=0-9 -]+: ' "$log" | tail -n 1)")
 "
 }
 t0=$(date +%s)
 step checkpatch "$top/scripts/checkpatch.sh"
-step build "$top/scripts/build.sh" base
-step build "$top/scripts/build.sh" series
+step build-base "$top/scripts/build.sh" base
+step build-series "$top/scripts/build.sh" series
 step sparse "$top/scripts/sparse.sh"
 step kernel-doc "$top/scripts/kdoc.sh"
 step bisect "$top/scripts/bisect.sh"
