@@ -22,6 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 	die "deps: missing:$missing (run 'make deps' as root, or apt-get install them)"
 fi
 say "deps: installing:$missing"
+mkdir -p "$top/build"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null 2>&1 || say "deps: apt-get update failed, trying the cached lists"
 if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>"$top/build/apt.err"; then

@@ -49,4 +49,4 @@ export CCACHE_BASEDIR="$K" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2025"
 export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness KBUILD_BUILD_VERSION=1
 cc="gcc"
-command -v ccache >/dev/null && cc="ccache gcc"
+if command -v ccache >/dev/null; then cc="ccache gcc"; fi

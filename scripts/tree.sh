@@ -12,6 +12,7 @@ if [ "${1:-}" = --check-exported ]; then
 fi
 
 if [ ! -d "$K/.git" ]; then
+	mkdir -p "$top/build"
 	[ -f "$LINUX_TARBALL" ] || die "$LINUX_TARBALL missing: run 'make deps' (apt-get install $LINUX_PKG=$LINUX_PKG_VERSION)"
 	have=$(dpkg-query -W -f '${Version}' "$LINUX_PKG" 2>/dev/null || echo none)
 	sum=$(sha256sum "$LINUX_TARBALL" | cut -d' ' -f1)
