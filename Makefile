@@ -37,6 +37,7 @@ bisect:
 	$(S)/bisect.sh >build/results/bisect.tap; r=$$?; cat build/results/bisect.tap; exit $$r
 cross:
 	@mkdir -p build/results
+	$(S)/deps.sh cross
 	$(S)/cross.sh >build/results/cross.txt; r=$$?; cat build/results/cross.txt; exit $$r
 # Everything maintainers would run (long: not part of check).
 upstream-check:

@@ -13,7 +13,9 @@ step() {
 	name=$1; shift
 	printf '\n=== %s\n' "$name"
 	start=$(date +%s)
-	if "$@"; then r=ok; pass=$((pass + 1)); else r=FAILED; fail=$((fail + 1)); fi
+	# the step's output is also kept in build/results/STEP.log
+	{ rc=0; "$@" || rc=$?; echo "$rc" >"$res/$name.rc"; } 2>&1 | tee "$res/$name.log"
+	if [ "$(cat "$res/$name.rc")" = 0 ]; then r=ok; pass=$((pass + 1)); else r=FAILED; fail=$((fail + 1)); fi
 	t=$(( $(date +%s) - start ))
 	summary="$summary$(printf '%-12s %-7s %5ss' "$name" "$r" "$t")
 "

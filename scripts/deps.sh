@@ -1,11 +1,17 @@
 #!/bin/sh
 # Install everything the harness needs from Debian's archive (as root), or
 # say what is missing.  The kernel source is pinned in config/base.env.
+# usage: deps.sh [cross]
 set -eu
 . "$(dirname "$0")/lib.sh"
 pkgs="$LINUX_PKG=$LINUX_PKG_VERSION qemu-system-x86 sparse flex bison bc
 libelf-dev libssl-dev ccache cpio xz-utils dwarves python3 perl git make gcc
 libc6-dev kmod python3-ply python3-git python3-docutils"
+# 'deps.sh cross': the cross compilers of 'make cross' (upstream-check)
+if [ "${1:-}" = cross ]; then
+	pkgs="gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu
+gcc-sparc64-linux-gnu"
+fi
 
 missing=
 for p in $pkgs; do

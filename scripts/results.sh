@@ -29,7 +29,15 @@ f=$top/harness/test-results.txt
 	[ -f "$res/bisect.tap" ] && { echo "Bisect:"; grep '^bisect:' "$res/bisect.tap" | sed 's/^/  /'; echo; }
 	[ -f "$res/cross.txt" ] && { echo "Other architectures:"; grep '^cross' "$res/cross.txt" | sed 's/^/  /'; echo; }
 	[ -f "$res/bench.txt" ] && { echo "Benchmark:"; sed 's/^/  /' "$res/bench.txt"; echo; }
-	echo "checkpatch --strict: clean on every patch; sparse and W=1: no new warnings."
+	# the newest checkpatch, sparse and kernel-doc verdicts (make check or upstream-check)
+	for t in checkpatch sparse kernel-doc; do
+		l=$(ls -t "$res/$t.log" "$res/upstream-$t.txt" 2>/dev/null | head -n 1)
+		if [ -n "$l" ]; then
+			echo "$t:"; grep -E "^($t|sparse/W=1|kernel-doc): " "$l" | sed 's/^/  /'
+		else
+			echo "$t: not run"
+		fi
+	done
 	echo
 	echo "Cc (scripts/get_maintainer.pl --no-git on the series):"
 	(cd "$K" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \

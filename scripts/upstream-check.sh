@@ -26,6 +26,7 @@ step sparse "$top/scripts/sparse.sh"
 step kernel-doc "$top/scripts/kdoc.sh"
 step bisect "$top/scripts/bisect.sh"
 cp "$res/upstream-bisect.txt" "$res/bisect.tap" 2>/dev/null || true
+step cross-deps "$top/scripts/deps.sh" cross
 step cross "$top/scripts/cross.sh"
 cp "$res/upstream-cross.txt" "$res/cross.txt" 2>/dev/null || true
 echo
