@@ -4,7 +4,7 @@ S := scripts
 
 .PHONY: demo check deps tree export build-base build-series build-control \
 	kunit matrix checkpatch sparse kernel-doc bisect cross upstream-check \
-	results bench clean
+	results bench mutants clean
 
 # The main job: build the series and show what each virtio device gets.
 demo: tree build-series
@@ -42,6 +42,9 @@ cross:
 # Everything maintainers would run (long: not part of check).
 upstream-check:
 	$(S)/upstream-check.sh
+# Every KUnit-named behaviour reverted once: KUnit must fail on each mutant.
+mutants:
+	$(S)/mutants.sh
 # virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
 bench:
 	$(S)/bench.sh

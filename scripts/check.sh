@@ -1,6 +1,6 @@
 #!/bin/sh
-# Every test: static checks, KUnit in UML, the three x86 kernels and the
-# QEMU matrix.  Goes on after a failure, prints a summary, and exits 1 if
+# Every test: static checks, KUnit in UML (and its mutants), the three x86
+# kernels and the QEMU matrix.  Goes on after a failure, prints a summary, and exits 1 if
 # any step failed.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,7 @@ step build-base "$top/scripts/build.sh" base
 step build-ctrl "$top/scripts/build.sh" control
 step build-series "$top/scripts/build.sh" series
 step kunit "$top/scripts/kunit.sh" series
+step mutants "$top/scripts/mutants.sh"
 step tools-virtio "$top/scripts/tools-virtio.sh" series
 step sparse "$top/scripts/sparse.sh"
 step kernel-doc "$top/scripts/kdoc.sh"
