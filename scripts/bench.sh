@@ -4,7 +4,7 @@
 # worktrees build/bench-{base,series}, boots them alternately (a warm-up
 # each, then ROUNDS each), and reports per case the median ns per cycle
 # (min-max) and series/base from the medians; then x86 size changes and
-# sizeof(struct device).  usage: [ROUNDS=9] bench.sh   (ROUNDS >= 5)
+# sizeof(struct device) and sizeof(struct vring_virtqueue).  usage: [ROUNDS=9] bench.sh   (ROUNDS >= 5)
 # Report: build/results/bench.txt; exits 1 if a run or a case failed.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -93,7 +93,35 @@ table() {
 				(s in txt) ? txt[s] : "n/a (skipped)", r } }' ORDER="$runs/order"
 }
 
-sizeof() { sed -n 's/.*bench: sizeof_device=\([0-9]*\).*/\1/p' "$runs/$1-1.ktap" | head -n 1; }
+# sizeof(struct device) and sizeof(struct vring_virtqueue) in a build: pahole
+# on virtio_ring.c compiled to assembly with -g (no object of the build is
+# touched).  usage: sizes SRCDIR OUTDIR [ARCH]
+sizes() {
+	make -s -C "$1" O="$2" ${3:+ARCH=$3} CC="$cc" KCFLAGS=-g \
+		drivers/virtio/virtio_ring.s >/dev/null 2>&1 &&
+	gcc -c -o "$runs/sizes.o" "$2/drivers/virtio/virtio_ring.s" 2>/dev/null || {
+		echo "n/a"; return; }
+	for t in device vring_virtqueue; do
+		printf '%s=%s ' "$t" "$(pahole -C "$t" "$runs/sizes.o" |
+			sed -n 's/.*size: \([0-9]*\),.*/\1/p' | tail -n 1)"
+	done
+	echo
+}
+# The same on an x86_64 config as distributions build it (Xen guest support
+# and the GART IOMMU, as Debian's): only 'make prepare' and one file.
+distro_sizes() {
+	o=$OUT/x86-distro-$1
+	if [ ! -f "$o/.config" ]; then
+		mkdir -p "$o"
+		make -s -C "$K" O="$o" CC="$cc" x86_64_defconfig >/dev/null 2>&1
+		for opt in XEN XEN_PV XEN_DOM0 GART_IOMMU VIRTIO_MENU VIRTIO VIRTIO_PCI; do
+			"$K/scripts/config" --file "$o/.config" -e "$opt"
+		done
+		make -s -C "$K" O="$o" CC="$cc" olddefconfig >/dev/null 2>&1
+	fi
+	grep -q '^CONFIG_ARCH_HAS_DMA_OPS=y' "$o/.config" || { echo "n/a (no ARCH_HAS_DMA_OPS)"; return; }
+	sizes "$K" "$o"
+}
 
 {
 	echo "virtio_ring benchmark: add_sgs + kick + device completion + get_buf"
@@ -113,7 +141,20 @@ sizeof() { sed -n 's/.*bench: sizeof_device=\([0-9]*\).*/\1/p' "$runs/$1-1.ktap"
 			"$OUT/x86-base/$o" "$OUT/x86-series/$o" | grep '^Total' || echo missing)"
 	done
 	echo
-	echo "sizeof(struct device) on UML: base $(sizeof base), series $(sizeof series)"
+	echo "struct sizes in bytes (pahole):"
+	printf "  %-22s %s\n" "UML base:" "$(sizes "$top/build/bench-base" "$OUT/bench-base" um)"
+	printf "  %-22s %s\n" "UML series:" "$(sizes "$top/build/bench-series" "$OUT/bench-series" um)"
+	checkout_variant base
+	printf "  %-22s %s\n" "x86_64 guest base:" "$(sizes "$K" "$OUT/x86-base")"
+	checkout_variant series
+	printf "  %-22s %s\n" "x86_64 guest series:" "$(sizes "$K" "$OUT/x86-series")"
+	for v in base series; do
+		checkout_variant "$v"
+		printf "  %-22s %s\n" "x86_64 distro $v:" "$(distro_sizes "$v")"
+	done
+	checkout_variant series
+	echo "  (guest: tinyconfig + config/guest.config; distro: x86_64_defconfig with"
+	echo "  XEN and GART_IOMMU, which distributions enable and which select ARCH_HAS_DMA_OPS)"
 	echo "bench: took $(( $(date +%s) - start ))s"
 	[ "$bad" -eq 0 ] && echo "bench: 1 passed, 0 failed" || echo "bench: 0 passed, 1 failed"
 } >"$res/bench.txt"
