@@ -26,6 +26,9 @@ f=$top/harness/test-results.txt
 	fi
 	[ -f "$res/kunit-series.txt" ] && { echo "KUnit (UML):"; grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' \
 		"$res/kunit-series.txt" | sed 's/^\[[0-9:]*\] /  /'; echo; }
+	[ -f "$res/mutants.tap" ] && { echo "KUnit mutants (each reverts one behaviour; KUnit must fail):"
+		grep -E '^(ok|not ok) ' "$res/mutants.tap" | sed 's/^/  /'
+		grep '^mutants:' "$res/mutants.tap" | sed 's/^/  /'; echo; }
 	[ -f "$res/bisect.tap" ] && { echo "Bisect:"; grep '^bisect:' "$res/bisect.tap" | sed 's/^/  /'; echo; }
 	[ -f "$res/cross.txt" ] && { echo "Other architectures:"; grep '^cross' "$res/cross.txt" | sed 's/^/  /'; echo; }
 	[ -f "$res/bench.txt" ] && { echo "Benchmark:"; sed 's/^/  /' "$res/bench.txt"; echo; }
