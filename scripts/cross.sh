@@ -8,9 +8,10 @@ set -eu
 [ $# -gt 0 ] || set -- arm64 powerpc s390 sparc
 res=$top/build/results/cross
 mkdir -p "$res"
-dirs="kernel/dma/ drivers/pci/ drivers/virtio/ drivers/iommu/"
+dirs="kernel/dma/ drivers/pci/ drivers/virtio/ drivers/iommu/ drivers/gpu/drm/virtio/"
 opts="PCI VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_PCI_LEGACY VIRTIO_MMIO VIRTIO_BLK
-VIRTIO_NET VIRTIO_IOMMU DMA_API_DEBUG"
+VIRTIO_NET VIRTIO_IOMMU DMA_API_DEBUG DRM DRM_VIRTIO_GPU KUNIT
+DMA_DIRECT_PIN_KUNIT_TEST PCI_VIRTIO_QUIRK_KUNIT_TEST VIRTIO_RING_KUNIT_TEST"
 
 target() { # ARCH -> cross prefix and defconfig
 	case $1 in
@@ -32,10 +33,13 @@ for arch in "$@"; do
 		mk() { make -C "$K" O="$o" ARCH="$arch" CROSS_COMPILE="$cross" \
 			CC="ccache ${cross}gcc" -j"$(nproc)" "$@"; }
 		start=$(date +%s)
-		if [ ! -f "$o/.config" ]; then
+		# (re)configure when the option list changed since the last run
+		if [ ! -f "$o/.config" ] || [ "$(cat "$o/.harness-opts" 2>/dev/null)" != "$(echo $opts)" ]; then
+			mkdir -p "$o"
 			mk -s "$defconfig" >/dev/null
 			for opt in $opts; do "$K/scripts/config" --file "$o/.config" -e "$opt"; done
 			mk -s olddefconfig >/dev/null
+			echo $opts >"$o/.harness-opts"
 		fi
 		mk -s prepare >/dev/null 2>"$o/prepare.log" || { cat "$o/prepare.log" >&2; die "cross: $arch prepare failed"; }
 		rc=0
@@ -47,7 +51,13 @@ for arch in "$@"; do
 	done
 	total=$((total + 1))
 	new=$(comm -13 "$res/$arch-base.txt" "$res/$arch-series.txt")
-	if [ -n "$new" ]; then
+	# every touched .c file in those directories must have been compiled
+	unbuilt=$(for f in $(kgit diff --name-only base series -- $dirs | grep '\.c$'); do
+		[ -f "$OUT/cross-$arch-series/${f%.c}.o" ] || echo "$f"; done)
+	if [ -n "$unbuilt" ]; then
+		bad=$((bad + 1))
+		echo "cross $arch: touched files NOT BUILT: $(echo $unbuilt)"
+	elif [ -n "$new" ]; then
 		bad=$((bad + 1))
 		echo "cross $arch: NEW warnings:"; printf '%s\n' "$new" | sed 's/^/  /'
 	else
