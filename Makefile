@@ -3,7 +3,7 @@
 S := scripts
 
 .PHONY: demo check deps tree export build-base build-series build-control \
-	kunit matrix checkpatch sparse kernel-doc bisect cross upstream-check \
+	build-nodebug kunit matrix checkpatch sparse kernel-doc bisect cross upstream-check \
 	results bench mutants clean
 
 # The main job: build the series and show what each virtio device gets.
@@ -22,10 +22,12 @@ export:
 	$(S)/export.sh
 build-base build-series build-control: build-%:
 	$(S)/build.sh $*
+build-nodebug:
+	$(S)/build.sh series-nodebug
 kunit:
 	$(S)/kunit.sh series
 matrix:
-	$(S)/matrix.sh base control series
+	$(S)/matrix.sh base control series series-nodebug
 checkpatch:
 	$(S)/checkpatch.sh
 sparse:

@@ -62,6 +62,7 @@ struct dmap {			/* one DMA-API debug dump entry */
 struct maps {
 	struct dmap *e;
 	int n, cap;
+	int avail;	/* DMA-API debug's dump exists: paths can be told */
 };
 
 static int sfmt(char *d, size_t len, const char *fmt, ...)
@@ -199,6 +200,7 @@ static void read_dump(struct maps *m)
 	struct dmap e;
 	int i;
 
+	m->avail = f != NULL;
 	while (f && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%63s %63s %23s idx %*d P=%llx D=%llx L=%llx",
 			   drv, e.dev, e.type, &e.p, &e.d, &e.l) != 6)
@@ -566,7 +568,8 @@ static void report(struct vdev *devs, int n, const struct maps *m)
 		    "tag=%s ap=%d path=%s maps=%d dma_path=%s io=%s",
 		    v->name, v->type, v->transport,
 		    strcmp(v->transport, "other") ? v->parent : "-", v->id, v->kind,
-		    v->tag, v->ap, !cnt ? "bypass" : eq == cnt ? "direct" : "iommu",
+		    v->tag, v->ap, !m->avail ? "n/a" :
+		    !cnt ? "bypass" : eq == cnt ? "direct" : "iommu",
 		    cnt, v->dma_path, v->io);
 		if (eq && eq != cnt)
 			out("VTEST mixed name=%s direct=%d iommu=%d", v->name, eq, cnt - eq);

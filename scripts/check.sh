@@ -28,12 +28,13 @@ step checkpatch "$top/scripts/checkpatch.sh"
 step build-base "$top/scripts/build.sh" base
 step build-ctrl "$top/scripts/build.sh" control
 step build-series "$top/scripts/build.sh" series
+step build-nodebug "$top/scripts/build.sh" series-nodebug
 step kunit "$top/scripts/kunit.sh" series
 step mutants "$top/scripts/mutants.sh"
 step tools-virtio "$top/scripts/tools-virtio.sh" series
 step sparse "$top/scripts/sparse.sh"
 step kernel-doc "$top/scripts/kdoc.sh"
-step matrix "$top/scripts/matrix.sh" base control series
+step matrix "$top/scripts/matrix.sh" base control series series-nodebug
 printf '\n=== summary (%ss)\n%s' "$(( $(date +%s) - t0 ))" "$summary"
 echo "check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

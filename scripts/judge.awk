@@ -1,5 +1,6 @@
 # Judge one scenario's result file: print the row's outcome, one word.
-#   PATH[/DMA_PATH] when every device of the kind verified its I/O, else
+#   PATH[/DMA_PATH] when every device of the kind verified its I/O (PATH is
+#   n/a in a kernel without DMA-API debug), else
 #   the first failure (status, io-bad, disk-bad, dma-errors, warnings).
 # usage: awk -v kind=KIND -f judge.awk OUTDIR/result
 function field(name,   i) {
@@ -28,7 +29,7 @@ BEGIN {
 	else if (path != p)
 		path = path "|" p
 }
-/^VTEST dmadebug / && field("errors") != "0" && !bad { bad = "dma-errors" }
+/^VTEST dmadebug / && field("available") == "1" && field("errors") != "0" && !bad { bad = "dma-errors" }
 /^VTEST kmsg warnings=/ && field("warnings") != "0" && !bad { bad = "warnings" }
 /^HOST status=/ { status = field("status") }
 /^HOST disk / && field("check") != "ok" && !bad { bad = "disk-bad" }

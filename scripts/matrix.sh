@@ -17,6 +17,7 @@ export QEMU_TIMEOUT=${QEMU_TIMEOUT:-40}
 
 col() { # column of a variant in matrix.tsv
 	case $1 in base) echo 4 ;; control) echo 5 ;; series) echo 6 ;;
+	series-nodebug) echo 7 ;;
 	*) die "no expectations for variant '$1' in config/matrix.tsv" ;; esac
 }
 rows=$(grep -v '^#' "$top/config/matrix.tsv" | grep . |
@@ -52,7 +53,7 @@ for v in "$@"; do
 		secs=$(sed -n 's/^HOST status=.* secs=//p' "$o/result" 2>/dev/null)
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$verdict" "$v" "$iommu" "$mode" \
 			"$kind" "$exp" "$got" "${secs:-?}" >>"$tmp"
-		printf '[%d/%d] %-4s %-7s %-6s %-11s %-12s expected %-22s got %s (%ss)\n' \
+		printf '[%d/%d] %-4s %-14s %-6s %-11s %-12s expected %-22s got %s (%ss)\n' \
 			"$n" "$total" "$verdict" "$v" "$iommu" "$mode" "$kind" "$exp" "$got" "${secs:-?}" >&2
 	done
 done
@@ -64,8 +65,8 @@ done
 		($1 == "ok" ? "ok" : "not ok"), NR, $2, $3, $4, $5, $6, $7 }' "$tmp"
 } >"$tap"
 echo
-printf '%-7s %-6s %-11s %-12s %-22s %-22s %s\n' variant iommu mode kind expected got verdict
-awk -F'\t' '{ printf "%-7s %-6s %-11s %-12s %-22s %-22s %s\n", $2, $3, $4, $5, $6, $7, $1 }' "$tmp"
+printf '%-14s %-6s %-11s %-12s %-22s %-22s %s\n' variant iommu mode kind expected got verdict
+awk -F'\t' '{ printf "%-14s %-6s %-11s %-12s %-22s %-22s %s\n", $2, $3, $4, $5, $6, $7, $1 }' "$tmp"
 pass=$(grep -c '^ok' "$tmp" || true) fail=$(grep -c '^FAIL' "$tmp" || true)
 echo "matrix: $pass passed, $fail failed" | tee "$res/matrix.summary"
 [ "$fail" -eq 0 ]

@@ -11,14 +11,16 @@ f=$top/harness/test-results.txt
 		echo "the kind, I/O verified in the guest and on the host; path from"
 		echo "DMA-API debug: bypass = no mappings, direct = D == P, iommu ="
 		echo "translated; /pinned = dma_path attribute; control = base with"
-		echo "vring_use_dma_api() forced true, expected to fail):"
+		echo "vring_use_dma_api() forced true, expected to fail; series-nodebug ="
+		echo "the series without DMA-API debug, where pinned devices map inline:"
+		echo "path n/a, judged by dma_path and verified I/O):"
 		echo
 		awk -F'\t' '{ k = $3 " " $4 " " $5; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
 			v[k, $2] = ($7 == $6 || $1 == "ok" ? $7 : $7 " (want " $6 ")") ($1 == "ok" ? "" : " FAIL") }
-			END { printf "  %-34s %-11s %-31s %s\n", "iommu/mode/kind", "base", "control", "series"
+			END { printf "  %-34s %-11s %-35s %-21s %s\n", "iommu/mode/kind", "base", "control", "series", "series-nodebug"
 			for (i = 1; i <= n; i++) { k = order[i]
 				c = v[k, "control"]; sub(/:qemu-index-error/, " (qemu: index avail.)", c)
-				printf "  %-34s %-11s %-31s %s\n", k, v[k, "base"], c, v[k, "series"] } }' \
+				printf "  %-34s %-11s %-35s %-21s %s\n", k, v[k, "base"], c, v[k, "series"], v[k, "series-nodebug"] } }' \
 			"$res/matrix.rows"
 		echo
 		grep -h '^matrix:' "$res/matrix.summary" 2>/dev/null | sed 's/^/  /' || true
