@@ -11,16 +11,17 @@ f=$top/harness/test-results.txt
 		echo "the kind, I/O verified in the guest and on the host; path from"
 		echo "DMA-API debug: bypass = no mappings, direct = D == P, iommu ="
 		echo "translated; /pinned = dma_path attribute; control = base with"
-		echo "vring_use_dma_api() forced true, expected to fail; series-nodebug ="
-		echo "the series without DMA-API debug, where pinned devices map inline:"
-		echo "path n/a, judged by dma_path and verified I/O):"
+		echo "vring_use_dma_api() forced true, expected to fail; -nodebug = the"
+		echo "series without DMA-API debug, where pinned devices map inline: no"
+		echo "path, only the dma_path attribute, I/O verified):"
 		echo
 		awk -F'\t' '{ k = $3 " " $4 " " $5; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
 			v[k, $2] = ($7 == $6 || $1 == "ok" ? $7 : $7 " (want " $6 ")") ($1 == "ok" ? "" : " FAIL") }
-			END { printf "  %-34s %-11s %-35s %-21s %s\n", "iommu/mode/kind", "base", "control", "series", "series-nodebug"
+			END { printf "  %-31s %-7s %-34s %-21s %s\n", "iommu/mode/kind", "base", "control", "series", "-nodebug"
 			for (i = 1; i <= n; i++) { k = order[i]
 				c = v[k, "control"]; sub(/:qemu-index-error/, " (qemu: index avail.)", c)
-				printf "  %-34s %-11s %-35s %-21s %s\n", k, v[k, "base"], c, v[k, "series"], v[k, "series-nodebug"] } }' \
+				nd = v[k, "series-nodebug"]; sub(/^n\/a\/?/, "", nd); if (nd == "") nd = "ok"
+				printf "  %-31s %-7s %-34s %-21s %s\n", k, v[k, "base"], c, v[k, "series"], nd } }' \
 			"$res/matrix.rows"
 		echo
 		grep -h '^matrix:' "$res/matrix.summary" 2>/dev/null | sed 's/^/  /' || true
