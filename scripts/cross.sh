@@ -2,9 +2,19 @@
 # Build what the series touches on other architectures, base and series, with
 # the architecture's defconfig plus PCI and virtio, and report new warnings.
 # usage: cross.sh [ARCH...]     (default: arm64 powerpc s390 sparc)
-# Only the touched directories are built, after 'make prepare'.
+# Only the touched directories are built, after 'make prepare', in a work
+# tree of their own (build/wt-cross), so that they can be built while other
+# steps use the main one, and their objects stay valid between runs.
 set -eu
 . "$(dirname "$0")/lib.sh"
+[ -e "$K/.git" ] || die "no work tree: run 'make tree'"
+wt=$top/build/wt-cross
+if [ ! -e "$wt/.git" ]; then
+	kgit worktree prune
+	kgit worktree add -q --detach "$wt" base || die "cross: cannot add work tree $wt"
+fi
+K=$wt
+export CCACHE_BASEDIR="$K"
 [ $# -gt 0 ] || set -- arm64 powerpc s390 sparc
 res=$top/build/results/cross
 mkdir -p "$res"
