@@ -15,11 +15,14 @@ if [ ! -e "$wt/.git" ]; then
 fi
 K=$wt
 export CCACHE_BASEDIR="$K"
+# one run at a time: a second one would check out another variant under it
+exec 9>"$wt.lock"
+flock -n 9 || die "cross: another cross.sh is running in $wt"
 [ $# -gt 0 ] || set -- arm64 powerpc s390 sparc
 res=$top/build/results/cross
 mkdir -p "$res"
 dirs="kernel/dma/ drivers/pci/ drivers/virtio/ drivers/iommu/ drivers/gpu/drm/virtio/"
-opts="PCI VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_PCI_LEGACY VIRTIO_MMIO VIRTIO_BLK
+opts="PCI PCI_QUIRKS VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_PCI_LEGACY VIRTIO_MMIO VIRTIO_BLK
 VIRTIO_NET VIRTIO_IOMMU DMA_API_DEBUG DRM DRM_VIRTIO_GPU KUNIT
 DMA_DIRECT_PIN_KUNIT_TEST PCI_VIRTIO_QUIRK_KUNIT_TEST VIRTIO_RING_KUNIT_TEST"
 
@@ -35,10 +38,13 @@ target() { # ARCH -> cross prefix and defconfig
 # unavailable FILE CONFIG: the option that builds FILE (obj-$(CONFIG_X) +=
 # FILE.o in its Makefile), if it is one this script enables and kconfig
 # still left it unset: the architecture cannot have it.
-unavailable() {
+option() { # FILE -> X of obj-$(CONFIG_X) += FILE.o in its Makefile
 	b=$(basename "${1%.c}")
-	opt=$(sed -n "s/^obj-\$(CONFIG_\([A-Z0-9_]*\))[[:space:]]*+=[[:space:]]*$b\.o.*/\1/p" \
-		"$K/$(dirname "$1")/Makefile" | head -n 1)
+	sed -n "s/^obj-\$(CONFIG_\([A-Z0-9_]*\))[[:space:]]*+=[[:space:]]*$b\.o.*/\1/p" \
+		"$K/$(dirname "$1")/Makefile" | head -n 1
+}
+unavailable() {
+	opt=$(option "$1")
 	[ -n "$opt" ] || return 0
 	case " $(echo $opts) " in *" $opt "*) ;; *) return 0 ;; esac
 	grep -q "^CONFIG_$opt=[ym]" "$2" || echo "$opt"
@@ -76,9 +82,15 @@ for arch in "$@"; do
 	# unless the architecture cannot enable what builds it (virtio-iommu)
 	unbuilt= na=
 	for f in $(kgit diff --name-only base series -- $dirs | grep '\.c$'); do
-		[ -f "$OUT/cross-$arch-series/${f%.c}.o" ] && continue
 		opt=$(unavailable "$f" "$OUT/cross-$arch-series/.config")
-		if [ -n "$opt" ]; then na="$na $f (CONFIG_$opt)"; else unbuilt="$unbuilt $f"; fi
+		if [ -n "$opt" ]; then na="$na $f (CONFIG_$opt)"
+		elif [ ! -f "$OUT/cross-$arch-series/${f%.c}.o" ]; then
+			unbuilt="$unbuilt $f"
+		else	# an object left from an earlier configuration does not count
+			opt=$(option "$f")
+			[ -z "$opt" ] || grep -q "^CONFIG_$opt=[ym]" "$OUT/cross-$arch-series/.config" ||
+				unbuilt="$unbuilt $f"
+		fi
 	done
 	[ -z "$na" ] || echo "cross $arch: not available on $arch, not built:$na"
 	if [ -n "$unbuilt" ]; then
