@@ -32,7 +32,11 @@ f=$top/harness/test-results.txt
 	[ -f "$res/mutants.tap" ] && { echo "KUnit mutants (each reverts one behaviour; KUnit must fail):"
 		grep -E '^(ok|not ok) ' "$res/mutants.tap" | sed 's/^/  /'
 		grep '^mutants:' "$res/mutants.tap" | sed 's/^/  /'; echo; }
-	[ -f "$res/bisect.tap" ] && { echo "Bisect:"; grep '^bisect:' "$res/bisect.tap" | sed 's/^/  /'; echo; }
+	[ -f "$res/upstream-check.log" ] && grep -q '^upstream-check: [0-9]* passed' "$res/upstream-check.log" &&
+		{ echo "make upstream-check (checkpatch, sparse/W=1, kernel-doc, bisect, cross):"
+		sed -n '/^upstream-check ([0-9]*s):/,/^upstream-check: [0-9]* passed/p' "$res/upstream-check.log" |
+			sed 's/^/  /'; echo; }
+	[ -f "$res/bisect.tap" ] && { echo "Bisect:"; grep '^bisect:' "$res/bisect.tap" | grep -v '^bisect: \[' | sed 's/^/  /'; echo; }
 	[ -f "$res/cross.txt" ] && { echo "Other architectures:"; grep '^cross' "$res/cross.txt" | sed 's/^/  /'; echo; }
 	[ -f "$res/bench.txt" ] && { echo "Benchmark:"; sed 's/^/  /' "$res/bench.txt"; echo; }
 	# the newest checkpatch, sparse and kernel-doc verdicts (make check or upstream-check)
@@ -48,5 +52,5 @@ f=$top/harness/test-results.txt
 	echo "Cc (scripts/get_maintainer.pl --no-git on the series):"
 	(cd "$K" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
 		"$top"/patches/0*-*.patch 2>/dev/null) | grep -v 'lists.invalid' | sort -u | sed 's/^/  /'
-} >"$f"
+} | sed "s/[[:space:]]*$//" >"$f"
 say "results: wrote $f"
