@@ -10,6 +10,12 @@ mkdir -p "$res"
 files=$(kgit diff --name-only base series -- '*.c')
 [ -n "$files" ] || die "sparse: the series touches no .c file"
 
+# Compiler and sparse warnings of a build log on stdin, as "file: message".
+warnings_of() {
+	grep -E '(warning|error):' |
+		sed -E 's#^(\.\./)*##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' || true
+}
+
 # Warnings of one variant, one per line as "file: message" (no line numbers).
 warnings() {
 	v=$1 o=$OUT/x86-$1
@@ -23,8 +29,7 @@ warnings() {
 			continue
 		fi
 		make -C "$K" O="$o" CC="$cc" C=2 W=1 "$obj" 2>&1 |
-			grep -E '(warning|error):' |
-			sed -E 's#^(\.\./)*##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' || true
+			warnings_of
 	done | sort
 }
 : >"$res/sparse-unbuilt.base"; : >"$res/sparse-unbuilt.series"
@@ -38,8 +43,7 @@ for f in $(sort -u "$res/sparse-unbuilt.series"); do
 	obj=${f%.c}.o
 	if [ -f "$um/$obj" ]; then
 		make -C "$K" O="$um" ARCH=um CC="$cc" C=2 W=1 "$obj" 2>&1 |
-			grep -E '(warning|error):' |
-			sed -E 's#^(\.\./)*##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' || true
+			warnings_of
 	fi
 done | sort >>"$res/sparse-series.txt"
 for f in $(sort -u "$res/sparse-unbuilt.series"); do
@@ -66,8 +70,7 @@ extra() { # variant -> warnings of the extra files
 		obj=${f%.c}.o
 		make -C "$K" O="$o" CC="$cc" C=2 W=1 "$obj" >"$o/sparse.log" 2>&1 ||
 			{ cat "$o/sparse.log" >&2; die "sparse: $1: $obj does not build in $o"; }
-		grep -E '(warning|error):' "$o/sparse.log" |
-			sed -E 's#^(\.\./)*##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' || true
+		warnings_of <"$o/sparse.log"
 		[ "$1" = series ] && echo "$f" >>"$res/sparse-extra-checked"
 	done | sort
 }
