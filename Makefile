@@ -1,10 +1,11 @@
 # virtio: DMA API for every device -- the series and the harness that proves it.
-# See README.md.  Every target is a small script in scripts/.
+# See README.md.  Every target is a small script in scripts/; BASE=NAME
+# (config/bases.tsv) picks the kernel base, default the first row.
 S := scripts
 
-.PHONY: demo check deps tree export build-base build-series build-control \
-	build-nodebug kunit matrix checkpatch sparse kernel-doc bisect cross upstream-check \
-	results bench mutants clean
+.PHONY: demo check selftest deps tree trees export build-base build-series \
+	build-control build-nodebug kunit matrix harness-mutants checkpatch sparse \
+	kernel-doc bisect cross upstream-check results bench mutants clean
 
 # The main job: build the series and show what each virtio device gets.
 demo: tree build-series
@@ -14,10 +15,17 @@ demo: tree build-series
 check:
 	$(S)/check.sh
 
+# The harness's own tests, on recorded boots: seconds, no kernel build.
+selftest:
+	python3 $(S)/test_vdma.py
+
 deps:
 	$(S)/deps.sh
 tree: deps
 	$(S)/tree.sh
+trees: deps
+	for b in $$(grep -v '^#' config/bases.tsv | sed 1d | cut -f1); do \
+		BASE=$$b $(S)/tree.sh || exit 1; done
 export:
 	$(S)/export.sh
 build-base build-series build-control: build-%:
@@ -27,7 +35,9 @@ build-nodebug:
 kunit:
 	$(S)/kunit.sh series
 matrix:
-	$(S)/matrix.sh base control series series-nodebug
+	$(S)/matrix.sh
+harness-mutants:
+	$(S)/harness-mutants.sh
 checkpatch:
 	$(S)/checkpatch.sh
 sparse:
@@ -35,12 +45,10 @@ sparse:
 kernel-doc:
 	$(S)/kdoc.sh
 bisect:
-	@mkdir -p build/results
-	$(S)/bisect.sh >build/results/bisect.tap; r=$$?; cat build/results/bisect.tap; exit $$r
+	$(S)/step.sh bisect $(S)/bisect.sh
 cross:
-	@mkdir -p build/results
 	$(S)/deps.sh cross
-	$(S)/cross.sh >build/results/cross.txt; r=$$?; cat build/results/cross.txt; exit $$r
+	$(S)/step.sh cross $(S)/cross.sh
 # Everything maintainers would run (long: not part of check).
 upstream-check:
 	$(S)/upstream-check.sh
@@ -50,11 +58,12 @@ mutants:
 # virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
 bench:
 	$(S)/bench.sh
-# Test results into harness/test-results.txt, for the cover letter.
+# Test results into harness/test-results-BASE.txt, for the cover letter.
 results:
 	$(S)/results.sh
-# Removes the kernel tree and build output (not ccache): refuses if the
-# tree has work that is not exported to patches/.
+# Removes the kernel trees and build output (not ccache): refuses if a tree
+# has work that is not exported.
 clean:
-	$(S)/tree.sh --check-exported
+	for b in $$(grep -v '^#' config/bases.tsv | sed 1d | cut -f1); do \
+		BASE=$$b $(S)/tree.sh --check-exported || exit 1; done
 	rm -rf build

@@ -138,10 +138,18 @@ distro_sizes() {
 	table
 	echo
 	echo "x86 guest object size (bloat-o-meter out/x86-base -> out/x86-series):"
+	# compare only what was built from the current refs: build (incrementally) first
+	for v in base series; do
+		"$top/scripts/build.sh" "$v" >&2 || fail "the x86 $v kernel does not build"
+	done
 	for o in drivers/virtio/virtio_ring.o kernel/dma/mapping.o kernel/dma/direct.o \
 		 drivers/pci/pci-driver.o drivers/pci/quirks.o; do
-		printf "  %-30s %s\n" "$o" "$("$top/build/bench-base/scripts/bloat-o-meter" \
-			"$OUT/x86-base/$o" "$OUT/x86-series/$o" | grep '^Total' || echo missing)"
+		if [ -f "$OUT/x86-base/$o" ] && [ -f "$OUT/x86-series/$o" ]; then
+			printf "  %-30s %s\n" "$o" "$("$top/build/bench-base/scripts/bloat-o-meter" \
+				"$OUT/x86-base/$o" "$OUT/x86-series/$o" | grep '^Total')"
+		else
+			fail "$o was not built for both x86 kernels"
+		fi
 	done
 	echo
 	echo "struct sizes in bytes (pahole):"
@@ -161,5 +169,6 @@ distro_sizes() {
 	echo "bench: took $(( $(date +%s) - start ))s"
 	[ "$bad" -eq 0 ] && echo "bench: 1 passed, 0 failed" || echo "bench: 0 passed, 1 failed"
 } >"$res/bench.txt"
+write_prov "$res/bench.txt" bench.sh
 cat "$res/bench.txt"
 exit "$bad"

@@ -1,46 +1,69 @@
 #!/bin/sh
-# Build one kernel variant: build.sh VARIANT [ARCH]
+# Build one kernel variant of the base ($BASE): build.sh VARIANT
 #   VARIANT: base | series | control | any git ref of the work tree, with
 #            "-nodebug" appended: that ref without DMA-API debug
 #            (config/guest-nodebug.config on top of the guest config)
-#   ARCH:    x86 (guest bzImage, default) | um (KUnit is built by kunit.py)
-# All variants are built from the one work tree at one path, each into its own
-# O= folder, through ccache: a variant recompiles only what differs.
+# All variants of a base are built from its one work tree, each into its own
+# O= folder (build/BASE/out/x86-VARIANT), through ccache: a variant
+# recompiles only what differs.  Prints a progress line a minute.
 set -eu
 . "$(dirname "$0")/lib.sh"
-variant=${1:?usage: build.sh VARIANT [x86]}
-arch=${2:-x86}
-o=$OUT/$arch-${BUILD_NAME:-$variant}
+variant=${1:?usage: build.sh VARIANT}
+o=$OUT/x86-${BUILD_NAME:-$variant}
 ref=${variant%-nodebug}
 frags=$top/config/guest.config
+# a base's own fragment (config/guest-BASE.config), then the variant's
+[ ! -f "$top/config/guest-$BASE.config" ] || frags="$frags $top/config/guest-$BASE.config"
 [ "$ref" = "$variant" ] || frags="$frags $top/config/guest-nodebug.config"
 
 checkout_variant "$ref"
 mk() { make -C "$K" O="$o" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
 
 mkdir -p "$o"
+avail=$(df -Pk "$o" | awk 'NR == 2 { print int($4 / 1048576) }')
+[ "$avail" -ge 2 ] || die "[$BASE $variant] only ${avail} GiB free in $o: free space (make clean) and retry"
 stale=
 for f in $frags; do [ "$f" -nt "$o/.config" ] && stale=1; done
+[ "$(cat "$o/.ref" 2>/dev/null)" = "$(kgit rev-parse HEAD)" ] || stale=1
 if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
-	say "[$variant] configuring: tinyconfig + $(for f in $frags; do basename "$f"; done | paste -sd+)"
+	say "[$BASE $variant] configuring: tinyconfig + $(for f in $frags; do basename "$f"; done | paste -sd+)"
 	mk -s tinyconfig >/dev/null
 	KCONFIG_CONFIG="$o/.config" "$K/scripts/kconfig/merge_config.sh" -m -O "$o" \
 		"$o/.config" $frags >"$o/merge.log"
 	mk -s olddefconfig >/dev/null
-	# what the fragments ask for, the last one winning: =y set, "not set" unset
+	# what the fragments ask for, the last one winning: =y set, "not set"
+	# unset; a symbol this tree does not define is left out, and said so
 	missing=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1 y/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' \
 		$frags | awk '{ v[$1] = $2 } END { for (k in v) print k, v[k] }' |
 		while read -r opt want; do
-			if [ "$want" = y ]; then grep -qx "$opt=y" "$o/.config" || echo "$opt"
+			if ! grep -rqs --include='Kconfig*' -E "^(menu)?config ${opt#CONFIG_}\$" "$K"; then
+				say "[$BASE $variant] $opt does not exist in this tree: left out"
+			elif [ "$want" = y ]; then grep -qx "$opt=y" "$o/.config" || echo "$opt"
 			else ! grep -q "^$opt=" "$o/.config" || echo "$opt (must be unset)"; fi
 		done)
-	[ -z "$missing" ] || die "[$variant] options not as asked by kconfig: $missing"
+	[ -z "$missing" ] || die "[$BASE $variant] options not as asked by kconfig: $missing"
 fi
+# .ref names the commit of the last successful build only (vdma.py refuses a
+# kernel whose .ref is not its branch); .building marks this build's start
+rm -f "$o/.ref"
+touch "$o/.building"
 start=$(date +%s)
-say "[$variant] building bzImage in $o (log: $o/build.log)"
+total=$(cat "$o/.objcount" 2>/dev/null || echo)
+say "[$BASE $variant] building bzImage in $o (log: $o/build.log)"
+# progress: a line a minute, objects built of about how many (last build's count)
+(	while sleep 60; do
+		n=$(find "$o" -name '*.o' -newer "$o/.building" 2>/dev/null | wc -l)
+		say "[$BASE $variant] $(( ($(date +%s) - start) / 60 )) min: $n objects compiled${total:+ (a full build has about $total)}"
+	done ) &
+ticker=$!
+trap 'kill $ticker 2>/dev/null || true' EXIT
 if ! mk bzImage >"$o/build.log" 2>&1; then
-	grep -E 'error|Error' "$o/build.log" | head -n 20 >&2
-	die "[$variant] build failed (full log: $o/build.log)"
+	grep -E 'error|Error|No space left' "$o/build.log" | head -n 20 >&2
+	grep -q 'No space left' "$o/build.log" && die "[$BASE $variant] disk full: free space (make clean) and retry"
+	die "[$BASE $variant] build failed (full log: $o/build.log)"
 fi
+kill $ticker 2>/dev/null || true
+kgit rev-parse HEAD >"$o/.ref"
+find "$o" -name '*.o' | wc -l >"$o/.objcount"
 grep -E ': warning:' "$o/build.log" >&2 || true
-say "[$variant] built in $(( $(date +%s) - start ))s: $o/arch/x86/boot/bzImage"
+say "[$BASE $variant] built in $(( $(date +%s) - start ))s: $o/arch/x86/boot/bzImage"

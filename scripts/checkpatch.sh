@@ -5,7 +5,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 [ -x "$K/scripts/checkpatch.pl" ] || die "no work tree: run 'make tree'"
 set -- $(series_patches)
-[ $# -gt 0 ] || die "checkpatch: no patches in patches/"
+[ $# -gt 0 ] || die "checkpatch: no series patches on base $BASE"
 echo "TAP version 13"
 echo "1..$#"
 i=0 bad=0

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Install everything the harness needs from Debian's archive (as root), or
-# say what is missing.  The kernel source is pinned in config/base.env.
+# say what is missing.  The kernel sources are fetched by fetch-base.sh.
 # usage: deps.sh [cross]
 set -eu
 . "$(dirname "$0")/lib.sh"
-pkgs="$LINUX_PKG=$LINUX_PKG_VERSION qemu-system-x86 sparse flex bison bc
+pkgs="qemu-system-x86 sparse flex bison bc
 libelf-dev libssl-dev ccache cpio xz-utils dwarves python3 perl git make gcc
 libc6-dev kmod python3-ply python3-git python3-docutils"
 # 'deps.sh cross': the cross compilers of 'make cross' (upstream-check)
@@ -32,13 +32,7 @@ mkdir -p "$top/build"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null 2>&1 || say "deps: apt-get update failed, trying the cached lists"
 if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>"$top/build/apt.err"; then
-	case $missing in
-	*"$LINUX_PKG="*)
-		say "WARNING: $LINUX_PKG $LINUX_PKG_VERSION is not available; installing the newest $LINUX_PKG"
-		missing=$(printf '%s\n' $missing | sed "s/^$LINUX_PKG=.*/$LINUX_PKG/")
-		apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-			die "deps: apt-get install failed:$missing" ;;
-	*) cat "$top/build/apt.err" >&2; die "deps: apt-get install failed:$missing" ;;
-	esac
+	cat "$top/build/apt.err" >&2
+	die "deps: apt-get install failed:$missing (see the apt errors above)"
 fi
 say "deps: done"

@@ -1,28 +1,33 @@
 #!/bin/sh
-# Export the work tree's series (base..series) to patches/ with a cover letter.
+# Export the work tree's series (base..series) to the base's patch folder
+# (config/bases.tsv) with a cover letter.
 # Output is stable: re-exporting an unchanged tree changes no file.
 set -eu
 . "$(dirname "$0")/lib.sh"
-dest=$top/patches
+dest=$(series_dir)
+[ -n "$dest" ] || die "base $BASE has no series folder in config/bases.tsv"
 [ "${1:-}" = "--to" ] && dest=$2
 kgit rev-parse -q --verify refs/heads/series >/dev/null || die "no series branch in $K: run 'make tree'"
 [ -z "$(kgit status --porcelain)" ] || die "$K has uncommitted changes: commit them first"
 mkdir -p "$dest"
 tmp=$(mktemp -d)
-desc=$(cat "$top/harness/cover-letter.txt")
-if [ -f "$top/harness/test-results.txt" ]; then
-	desc=$(printf '%s\n' "$desc" | awk -v f="$top/harness/test-results.txt" \
+cover=$top/harness/$(base_field cover) results=$top/harness/test-results-$BASE.txt
+v=$(base_field series_version)
+[ -f "$cover" ] || die "no cover letter text $cover for base $BASE"
+desc=$(cat "$cover")
+if [ -f "$results" ]; then
+	desc=$(printf '%s\n' "$desc" | awk -v f="$results" \
 		'$0 == "@RESULTS@" { while ((getline l < f) > 0) print l; next } { print }')
 fi
 kgit config branch.series.description "$desc"
-kgit format-patch -q --zero-commit --cover-letter --cover-from-description=subject \
-	--base=base -o "$tmp" base..series
+kgit -c core.abbrev=12 format-patch -q --zero-commit --cover-letter --cover-from-description=subject \
+	$([ "$v" -gt 1 ] && echo "-v $v") --base=base -o "$tmp" base..series
 # The cover letter's date is "now": take the newest patch's date instead.
 last=$(ls "$tmp"/*.patch | tail -n 1)
 d=$(sed -n 's/^Date: //p' "$last" | head -n 1)
-sed -i "s/^Date: .*/Date: $d/" "$tmp/0000-cover-letter.patch"
+sed -i "s/^Date: .*/Date: $d/" "$tmp"/*0000-cover-letter.patch
 rm -f "$dest"/*.patch
 cp "$tmp"/*.patch "$dest"/
-(cd "$tmp" && ls *.patch | grep -v '^0000-cover-letter' ) >"$dest/series" || true
+(cd "$tmp" && ls *.patch | grep -v '0000-cover-letter' ) >"$dest/series" || true
 rm -rf "$tmp"
 say "exported $(grep -c . "$dest/series") patch(es) + cover letter to $dest"

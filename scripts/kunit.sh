@@ -38,6 +38,7 @@ if ! grep -q '_TEST=y' "$cfg"; then
 fi
 (cd "$K" && $kunit exec --build_dir="$bd" --raw_output=kunit --timeout=300) \
 	>"$res/kunit-$variant.ktap" 2>"$bd/exec.log" || true
+write_prov "$res/kunit-$variant.ktap" kunit.sh "$variant"
 rc=0
 (cd "$K" && $kunit parse "$res/kunit-$variant.ktap") >"$res/kunit-$variant.txt" 2>&1 || rc=$?
 cat "$res/kunit-$variant.txt"

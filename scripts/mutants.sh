@@ -10,6 +10,7 @@ set -eu
 res=$top/build/results
 wt=$top/build/mutant bd=$OUT/um-mutant
 mkdir -p "$res" "$bd"
+rm -f "$res/mutants.tap.prov"
 rows=$(grep -v '^#' "$top/config/mutants.tsv" | grep .)
 n=$(printf '%s\n' "$rows" | wc -l)
 [ $# -gt 0 ] || set -- $(seq 1 "$n")
@@ -58,4 +59,5 @@ done
 git -C "$wt" checkout -q -f -- .
 echo "mutants: $(($# - bad)) passed, $bad failed"
 } | tee "$res/mutants.tap"
+[ $# -eq "$n" ] && write_prov "$res/mutants.tap" mutants.sh
 ! grep -q '^not ok' "$res/mutants.tap"

@@ -1,10 +1,11 @@
 #!/bin/sh
-# Make the kernel work tree: unpack the pinned base, commit it (tag "base"),
-# then build the branches "series" (base + patches/) and "control" (base with
-# virtio_ring forced onto the DMA API: harness/control/*.patch).
+# Make the base's kernel work tree (build/BASE/linux): unpack the pinned
+# source (fetch-base.sh), commit it (tag "base"), then the branches "series"
+# (base + the base's patch folder, when it has one) and "control" (base with
+# virtio_ring forced onto the DMA API: harness/control/BASE/*.patch).
+# usage: BASE=NAME tree.sh [--check-exported]
 set -eu
 . "$(dirname "$0")/lib.sh"
-AM_FLAGS=""
 
 if [ "${1:-}" = --check-exported ]; then
 	[ -d "$K/.git" ] || exit 0
@@ -12,63 +13,67 @@ if [ "${1:-}" = --check-exported ]; then
 fi
 
 if [ ! -d "$K/.git" ]; then
-	mkdir -p "$top/build"
-	[ -f "$LINUX_TARBALL" ] || die "$LINUX_TARBALL missing: run 'make deps' (apt-get install $LINUX_PKG=$LINUX_PKG_VERSION)"
-	have=$(dpkg-query -W -f '${Version}' "$LINUX_PKG" 2>/dev/null || echo none)
-	sum=$(sha256sum "$LINUX_TARBALL" | cut -d' ' -f1)
-	if [ "$have" != "$LINUX_PKG_VERSION" ] || [ "$sum" != "$LINUX_SHA256" ]; then
-		say "WARNING: ***********************************************************"
-		say "WARNING: base is $LINUX_PKG $have (sha256 $sum),"
-		say "WARNING: not the pinned $LINUX_PKG_VERSION ($LINUX_SHA256)."
-		say "WARNING: patches will be applied with 3-way merge."
-		say "WARNING: ***********************************************************"
-		echo "$have" >"$top/build/.base-mismatch"
-	fi
-	say "unpacking $LINUX_TARBALL"
+	tarball=$("$top/scripts/fetch-base.sh") || exit 1
+	mkdir -p "$(dirname "$K")"
+	avail=$(df -Pk "$(dirname "$K")" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "$avail" -ge 8 ] || die "only ${avail} GiB free under $(dirname "$K"): a base tree and its builds need about 8 GiB; free space (make clean) and retry"
+	say "tree: unpacking $tarball"
 	rm -rf "$K.tmp" && mkdir -p "$K.tmp"
-	tar -C "$K.tmp" --strip-components=1 -xf "$LINUX_TARBALL"
+	tar -C "$K.tmp" --strip-components=1 -xf "$tarball" || die "tree: unpacking failed (disk full?)"
 	# Debian's tarball ignores everything at the top level: drop that block.
 	sed -i '/^# Debian packaging: ignore everything/,$d' "$K.tmp/.gitignore"
 	while tail -n 1 "$K.tmp/.gitignore" | grep -qx '#\{0,1\}'; do
 		sed -i '$d' "$K.tmp/.gitignore"
 	done
 	git -C "$K.tmp" init -q -b base-branch
+	# ~90,000 files: no automatic gc repacking them beside the first build
+	git -C "$K.tmp" config gc.auto 0
+	git -C "$K.tmp" config maintenance.auto false
 	git -C "$K.tmp" add -A
-	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
-		git -C "$K.tmp" commit -q -m "Linux $LINUX_PKG $LINUX_PKG_VERSION (Debian source package)"
+	d=$(base_field date)
+	GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d \
+		git -C "$K.tmp" commit -q -m "Linux $(base_field package) $(base_field version) (Debian source package)"
 	git -C "$K.tmp" tag base
 	mv "$K.tmp" "$K"
 fi
-[ -f "$top/build/.base-mismatch" ] && AM_FLAGS="-3"
+
+# one user of the work tree at a time (builds hold this lock too)
+exec 9>"$K.lock"
+flock -w 7200 9 || die "$K is in use by another build (lock $K.lock)"
 
 [ -z "$(kgit status --porcelain)" ] ||
 	die "$K has uncommitted changes: commit them (and 'make export') first"
 
-# The series branch: refuse to drop commits that are not exported to patches/.
-if kgit rev-parse -q --verify refs/heads/series >/dev/null; then
+# The series branch: refuse to drop commits that are not exported.
+sdir=$(series_dir)
+if [ -n "$sdir" ] && kgit rev-parse -q --verify refs/heads/series >/dev/null; then
 	tmp=$(mktemp -d)
 	"$top/scripts/export.sh" --to "$tmp" >/dev/null
 	changed=$(cd "$tmp" && for f in *.patch; do
 		[ -e "$f" ] || continue
-		[ "$f" = 0000-cover-letter.patch ] && continue	# made from harness/
-		cmp -s "$f" "$top/patches/$f" || echo "$f"; done)
+		case $f in *0000-cover-letter.patch) continue ;; esac	# made from harness/
+		cmp -s "$f" "$sdir/$f" || echo "$f"; done)
 	rm -rf "$tmp"
 	if [ -n "$changed" ] && [ -z "${FORCE:-}" ]; then
-		die "branch series has work not in patches/ ($changed): run 'make export', or FORCE=1 to drop it"
+		die "branch series has work not in $sdir ($changed): run 'make export', or FORCE=1 to drop it"
 	fi
 fi
 
 [ -z "${check_only:-}" ] || exit 0
 
 kgit checkout -q --detach base
-kgit branch -f series base
-kgit checkout -q series
-set -- $(series_patches)
-say "applying $# patch(es) from patches/"
-apply_patches "$@"
+if [ -n "$sdir" ]; then
+	kgit branch -f series base
+	kgit checkout -q series
+	set -- $(series_patches)
+	say "tree: applying $# patch(es) from $sdir"
+	apply_patches "$@"
+fi
 
 kgit branch -f control base
 kgit checkout -q control
-apply_patches "$top"/harness/control/*.patch
-kgit checkout -q series
-say "tree ready: $K (branches: series, control; tag: base)"
+set -- "$top/harness/control/$BASE"/*.patch
+[ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
+apply_patches "$@"
+kgit checkout -q --detach base
+say "tree ready: $K (base $BASE; branches:$([ -n "$sdir" ] && echo ' series,') control; tag: base)"

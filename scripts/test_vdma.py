@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/vdma.py on recorded boots (harness/fixtures), in seconds
+and without a kernel build: make selftest.
+
+harness/fixtures/cases.tsv lists each fixture with the expectation it is
+judged against and the verdict the judge must give.  The fixtures are real
+boots recorded by the harness (their run.json and logs as the runner wrote
+them); the ones named in cases.tsv as edited are such a recording with one
+thing changed by hand, to show one failure kind (a fault line, a device
+removed, a garbled line): each says what was changed in its NOTE file.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import vdma  # noqa: E402
+
+FIX = vdma.TOP / 'harness' / 'fixtures'
+
+
+def cases():
+    return vdma.read_tsv(FIX / 'cases.tsv')
+
+
+class Fixtures(unittest.TestCase):
+    """Every recorded boot gets exactly the verdict cases.tsv names."""
+
+    def test_cases(self):
+        rows = cases()
+        self.assertGreaterEqual(len(rows), 10)
+        for c in rows:
+            with self.subTest(fixture=c['fixture'], expect=c['expect']):
+                v = vdma.judge(vdma.load_run(FIX / c['fixture']), c['expect'])
+                self.assertEqual((v.result, v.signature), (c['result'], c['signature']),
+                                 f"{c['fixture']} vs {c['expect']}: {v.detail}")
+
+    def test_every_failure_kind_is_covered(self):
+        """The fixtures show a clean pass, the control signature, each
+        infrastructure error the runner can meet and the failure kinds the
+        harness issue names."""
+        got = {(c['result'], c['signature']) for c in cases()}
+        for want in [('PASS', 'bypass'), ('PASS', 'qemu-index-error'),
+                     ('ERROR', 'qemu-failed'), ('ERROR', 'qemu-missing'),
+                     ('ERROR', 'timeout-before-init'), ('ERROR', 'garbled-console'),
+                     ('ERROR', 'dump-unparsable'), ('FAIL', 'missing-device'),
+                     ('FAIL', 'iommu-fault'), ('FAIL', 'mixed-path'),
+                     ('FAIL', 'wrong-kind'), ('FAIL', 'io-error'), ('FAIL', 'panic'),
+                     ('FAIL', 'leak'), ('FAIL', 'disk-mismatch'), ('FAIL', 'wrong-path'),
+                     ('PASS', 'dma-overlap'), ('FAIL', 'dma-debug'),
+                     ('FAIL', 'unexpected-device'), ('ERROR', 'qemu-crashed'),
+                     ('ERROR', 'kmsg-incomplete')]:
+            self.assertIn(want, got)
+
+    def test_control_fails_only_with_its_signature(self):
+        """A row expected to fail with one signature does not pass on
+        another failure, on an error, or on a clean boot."""
+        passing = {c['fixture'] for c in cases()
+                   if (c['expect'], c['result']) == ('fail:qemu-index-error', 'PASS')}
+        self.assertTrue(passing)
+        for f in {c['fixture'] for c in cases()}:
+            v = vdma.judge(vdma.load_run(FIX / f), 'fail:qemu-index-error')
+            self.assertEqual(v.result == 'PASS', f in passing, f)
+
+    def test_errors_never_pass(self):
+        for c in cases():
+            if c['result'] != 'ERROR':
+                continue
+            run = vdma.load_run(FIX / c['fixture'])
+            for exp in ('bypass', 'direct+direct-pinned', 'fail:qemu-index-error',
+                        'fail:timeout', 'fail:no-init', 'any'):
+                self.assertEqual(vdma.judge(run, exp).result, 'ERROR', (c['fixture'], exp))
+
+    def test_any_path_still_checks_io(self):
+        """'any' (bisect: every prefix) accepts every path but no failure."""
+        clean = {c['fixture'] for c in cases()
+                 if c['result'] == 'PASS' and not c['expect'].startswith('fail:')}
+        self.assertTrue(clean)
+        for f in {c['fixture'] for c in cases()}:
+            v = vdma.judge(vdma.load_run(FIX / f), 'any')
+            self.assertEqual(v.result == 'PASS', f in clean, f)
+
+
+class Parser(unittest.TestCase):
+    def test_device_line_missing_a_field_is_garbled(self):
+        b = vdma.parse_console('VTEST begin kernel=x\nVTEST dev name=virtio0 type=blk\n')
+        self.assertEqual(b.devices, [])
+        self.assertEqual(len(b.garbled), 1)
+
+    def test_vtest_inside_a_kernel_line_is_garbled(self):
+        b = vdma.parse_console('VTEST begin\n[ 1.0] foo VTEST dev name=virtio0\n')
+        self.assertEqual(len(b.garbled), 1)
+
+    def test_kmsg_levels(self):
+        b = vdma.parse_console('VTEST kmsg level=3 DMAR: DRHD: handling fault status reg 2\n')
+        self.assertEqual(b.kmsg, [(3, 'DMAR: DRHD: handling fault status reg 2')])
+
+
+class Rows(unittest.TestCase):
+    def test_filter_words_match_fields(self):
+        rows = vdma.table('matrix')
+        sel = [r for r in rows if vdma.match_filter(r, 'intel translated')]
+        self.assertEqual(len(sel), 4)
+        self.assertEqual({r['kind'] for r in sel},
+                         {'legacy', 'transitional', 'modern', 'modern-ap'})
+        sel = [r for r in rows if vdma.match_filter(r, 'iommu=intel|amd kind=modern-ap')]
+        self.assertEqual(len(sel), 4)
+        self.assertEqual(len([r for r in rows if vdma.match_filter(r, 'bypass')]), 0)
+
+    def test_filter_rejects_unknown_fields(self):
+        with self.assertRaises(vdma.HarnessError):
+            vdma.match_filter(vdma.table('matrix')[0], 'base=bypass')
+
+    def test_base_column_overrides(self):
+        row = {'control': 'fail:qemu-index-error', '7.3:control': 'direct'}
+        self.assertEqual(vdma.expectation(row, '7.3', 'control'), 'direct')
+        self.assertEqual(vdma.expectation(row, '6.12', 'control'), 'fail:qemu-index-error')
+        self.assertEqual(vdma.expectation(row, '6.12', 'series'), '-')
+
+    def test_every_expectation_is_known(self):
+        for r, b, v in ((r, b['name'], v) for r in vdma.table('matrix')
+                        for b in vdma.table('bases') for v in vdma.table('variants')):
+            with self.subTest(row=vdma.row_id(r), base=b, variant=v['name']):
+                e = vdma.expectation(r, b, v['name'])
+                if e.startswith('fail:'):
+                    self.assertIn(e[5:], vdma.SIGNATURES)
+                elif e != '-':
+                    p, _, d = e.partition('+')
+                    self.assertIn(p, ('bypass', 'direct', 'iommu', 'n/a'), e)
+
+    def test_devices_of_a_scenario(self):
+        devs = vdma.Scenario('intel', 'translated', ['modern-ap']).devices()
+        self.assertEqual([(d['type'], d['tag'], d['kind'], d['ap'], d['transport']) for d in devs],
+                         [('blk', 'modern-ap', 'modern', 1, 'pci'), ('net', '52:54:00:12:04:01', 'modern', 1, 'pci'),
+                          ('net', '52:54:00:12:04:02', 'modern', 1, 'pci')])
+        self.assertEqual(vdma.Scenario('mmio', '-', ['legacy']).devices()[0]['transport'], 'mmio')
+
+
+class Runner(unittest.TestCase):
+    """The runner's infrastructure outcomes, with a QEMU that is not one."""
+
+    def boot(self, qemu):
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        kernel = d / 'bzImage'
+        kernel.write_bytes(b'not a kernel')
+        old = os.environ.get('VDMA_QEMU')
+        os.environ['VDMA_QEMU'] = qemu
+        try:
+            vdma.run_boot(vdma.Scenario('none', '-', ['legacy']), kernel, d / 'out', timeout=10)
+        finally:
+            if old is None:
+                del os.environ['VDMA_QEMU']
+            else:
+                os.environ['VDMA_QEMU'] = old
+        return vdma.judge(vdma.load_run(d / 'out'), 'fail:qemu-index-error')
+
+    def test_qemu_that_exits_at_once_is_an_error(self):
+        v = self.boot('/bin/false')
+        self.assertEqual((v.result, v.signature), ('ERROR', 'qemu-failed'))
+
+    def test_missing_qemu_is_an_error(self):
+        v = self.boot('/nonexistent/qemu-system-x86_64')
+        self.assertEqual((v.result, v.signature), ('ERROR', 'qemu-missing'))
+
+    def test_initramfs_is_a_newc_archive(self):
+        data = vdma.cpio_newc([('dev', 0o040755, b''), ('dev/console', 0o020600, (5, 1)),
+                               ('init', 0o100755, b'#!x\n')])
+        r = subprocess.run(['cpio', '-itv', '--quiet'], input=data, capture_output=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn('dev/console', out)
+        self.assertRegex(out, r'(?m)^crw.* 5, +1 .*dev/console$')
+        self.assertRegex(out, r'(?m)^-rwxr-xr-x .*init$')
+
+
+class Reports(unittest.TestCase):
+    def results(self):
+        out = []
+        for c in cases()[:4]:
+            v = vdma.judge(vdma.load_run(FIX / c['fixture']), c['expect'])
+            out.append(dict(variant='base' if len(out) < 2 else 'series', iommu='intel',
+                            mode='translated', kind=f'k{len(out)}', expect=c['expect'],
+                            result=v.result, signature=v.signature, detail=v.detail))
+        return out
+
+    def prov(self, **kw):
+        p = dict(project='abc', project_dirty=False, series='none', base='6.12',
+                 package='linux-source-6.12', version='1', sha256='0', variants=['base'],
+                 filter='', rows=1, rows_total=1, complete=True, kernel_commits={},
+                 qemu='QEMU 7.2', guest='0', date='now')
+        p.update(kw)
+        return p
+
+    def test_ktap_is_read_by_kunit_py(self):
+        trees = sorted(vdma.BUILD.glob('*/linux/tools/testing/kunit/kunit.py'))
+        if not trees:
+            self.skipTest('no kernel tree (make tree) to take kunit.py from')
+        res = self.results()
+        res[-1]['result'] = 'FAIL'
+        with tempfile.NamedTemporaryFile('w', suffix='.ktap') as f:
+            f.write(vdma.ktap(res, self.prov()))
+            f.flush()
+            r = subprocess.run([sys.executable, str(trees[0]), 'parse', f.name],
+                               capture_output=True, text=True, cwd=trees[0].parents[3])
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn('6.12-base', r.stdout)
+        self.assertRegex(r.stdout, r'\[FAILED\] intel_translated_k3')
+        self.assertRegex(r.stdout, r'4 tests run.*|Testing complete. Ran 4 tests')
+
+    def test_results_refuse_filtered_and_stale_runs(self):
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        old = vdma.RESULTS
+        vdma.RESULTS = d
+        try:
+            (d / '6.12').mkdir()
+            for prov, why in ((dict(filter='intel', complete=False), 'filtered'),
+                              (dict(series='0000'), 'not the current one'),
+                              (dict(variants=['base']), 'ran variants base')):
+                p = self.prov(variants=vdma.variants_of('6.12'), series=vdma.series_hash('6.12'))
+                p.update(prov)
+                (d / '6.12' / 'matrix.json').write_text(json.dumps(dict(provenance=p, results=[])))
+                with self.assertRaises(vdma.HarnessError) as e:
+                    vdma.cmd_results(type('A', (), {'base': '6.12'}))
+                self.assertIn(why, str(e.exception))
+        finally:
+            vdma.RESULTS = old
+
+
+class Summary(unittest.TextTestResult):
+    pass
+
+
+if __name__ == '__main__':
+    runner = unittest.TextTestRunner(verbosity=2, resultclass=Summary)
+    prog = unittest.main(testRunner=runner, exit=False)
+    r = prog.result
+    failed = len(r.failures) + len(r.errors)
+    print(f'selftest: {r.testsRun - failed - len(r.skipped)} passed, {failed} failed'
+          + (f', {len(r.skipped)} skipped' if r.skipped else ''))
+    sys.exit(1 if failed or r.testsRun == 0 else 0)

@@ -1,0 +1,981 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""vdma: boot, judge and report the QEMU scenarios of the virtio DMA harness.
+
+One module for the data path of every boot (matrix, demo, bisect, the
+harness mutants): a scenario is a row of data (config/matrix.tsv, with
+config/iommus.tsv and config/kinds.tsv saying how QEMU makes it), the guest
+/init (guest/vtest.c) prints "VTEST ..." lines, and one judge turns the
+console, QEMU's log and the host's disk checks into one verdict:
+
+  PASS   the row's expectation holds exactly;
+  FAIL   the kernel under test did something else (a named signature);
+  ERROR  the harness could not test (QEMU missing or failing to start, a
+         timeout before /init, a console or DMA-API dump it cannot read):
+         never a pass, never an expected failure.
+
+Commands (see --help): guest, matrix, rejudge, demo, results, variants.
+Results: build/results/BASE/matrix/VARIANT/ROW/ (console.log, qemu.log,
+cmdline, run.json) and build/results/BASE/matrix.{json,ktap,txt}; every
+result carries its provenance.  Tests: scripts/test_vdma.py (make selftest).
+"""
+
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parent.parent
+CONFIG = TOP / 'config'
+BUILD = TOP / 'build'
+RESULTS = BUILD / 'results'
+
+QEMU_TIMEOUT = 60		# seconds a boot may take, from QEMU's start
+BROKEN_GRACE = 5		# seconds after QEMU marked a virtio device broken
+APPEND = ('console=ttyS0 panic=-1 oops=panic loglevel=4 iommu.strict=1')
+
+
+class HarnessError(Exception):
+    """Bad input or a missing piece: exits 2 with a message saying what to do."""
+
+
+def die(msg):
+    raise HarnessError(msg)
+
+
+# ---------------------------------------------------------------- data
+
+def read_tsv(path):
+    """Rows of a tab-separated file as dicts by header (the first line that
+    is not a comment); empty and '#' lines are skipped."""
+    rows, header = [], None
+    for line in Path(path).read_text().splitlines():
+        if not line.strip() or line.startswith('#'):
+            continue
+        cells = [c.strip() for c in re.split(r'\t+', line.strip('\t'))]
+        if header is None:
+            header = cells
+            continue
+        if len(cells) != len(header):
+            raise ValueError(f'{path}: row has {len(cells)} fields, header {len(header)}: {line!r}')
+        rows.append(dict(zip(header, cells)))
+    if header is None:
+        raise ValueError(f'{path}: no header')
+    return rows
+
+
+def table(name):
+    return read_tsv(CONFIG / f'{name}.tsv')
+
+
+def base_row(base):
+    for r in table('bases'):
+        if r['name'] == base:
+            return r
+    die(f"vdma: no base '{base}' in config/bases.tsv")
+
+
+def primary_base():
+    return table('bases')[0]['name']
+
+
+def variants_of(base):
+    """The variant names that exist on a base, in config/variants.tsv order."""
+    has_series = base_row(base)['patches'] != '-'
+    return [v['name'] for v in table('variants')
+            if v['needs'] != 'series' or has_series]
+
+
+def variant_row(name):
+    for v in table('variants'):
+        if v['name'] == name:
+            return v
+    die(f"vdma: no variant '{name}' in config/variants.tsv")
+
+
+def expectation(row, base, variant):
+    """A matrix row's expectation for a variant on a base ('BASE:VARIANT'
+    column first)."""
+    over = row.get(f'{base}:{variant}', '=')
+    return over if over != '=' else row.get(variant) or '-'
+
+
+def row_id(row):
+    return f"{row['iommu']}-{row['mode']}-{row['kind']}".replace('---', '-')
+
+
+def match_filter(row, flt):
+    """MATRIX_FILTER: words, each 'FIELD=REGEX' (iommu, mode, kind) or a plain
+    word equal to one of those fields; all words must match.  Words are
+    separated by blanks or commas."""
+    for w in (flt or '').replace(',', ' ').split():
+        if '=' in w:
+            k, v = w.split('=', 1)
+            if k not in ('iommu', 'mode', 'kind'):
+                die(f"vdma: filter field '{k}' is not iommu, mode or kind")
+            if not re.fullmatch(v, row[k]):
+                return False
+        elif w not in (row['iommu'], row['mode'], row['kind']):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- scenario
+
+@dataclass
+class Scenario:
+    """One boot: an IOMMU, a mode and the kinds of device it carries."""
+    iommu: str
+    mode: str			# translated | passthrough | -
+    kinds: list
+
+    def devices(self):
+        """What the guest must find: one blk and two nets per kind, with
+        the tag each carries and what it must report."""
+        io = {r['iommu']: r for r in table('iommus')}[self.iommu]
+        kinds = {r['kind']: r for r in table('kinds')}
+        devs = []
+        for k in self.kinds:
+            kr = kinds[k]
+            common = dict(row_kind=k, kind=kr['reports'], transport=io['bus'], ap=int(kr['ap']))
+            devs.append(dict(common, type='blk', tag=k))
+            for n in (1, 2):
+                devs.append(dict(common, type='net',
+                                 tag=f"52:54:00:12:0{kr['index']}:0{n}"))
+        return devs
+
+
+def tsc_khz():
+    """The host's TSC rate (the guest's under TCG); "cpu MHz" (the current
+    clock) only where the host does not expose it."""
+    try:
+        return int(Path('/sys/devices/system/cpu/cpu0/tsc_freq_khz').read_text())
+    except (OSError, ValueError):
+        pass
+    try:
+        for line in open('/proc/cpuinfo'):
+            if line.startswith('cpu MHz'):
+                return int(float(line.split(':')[1]) * 1000)
+    except OSError:
+        pass
+    return None
+
+
+def qemu_binary():
+    return os.environ.get('VDMA_QEMU', 'qemu-system-x86_64')
+
+
+def qemu_command(sc, kernel, initrd, outdir, seed, guest):
+    """QEMU's argv and the kernel command line for a scenario."""
+    io = {r['iommu']: r for r in table('iommus')}
+    if sc.iommu not in io:
+        die(f"vdma: unknown iommu '{sc.iommu}' (config/iommus.tsv)")
+    io = io[sc.iommu]
+    kinds = {r['kind']: r for r in table('kinds')}
+    pt = {'translated': '0', 'passthrough': '1', '-': '0'}[sc.mode]
+    args = io['qemu'].split()
+    append = APPEND + f' vtest.seed={seed}'
+    if io['append'] != '-':
+        khz = tsc_khz()
+        extra = io['append'].replace('{pt}', pt)
+        if '{tsc_khz}' in extra:
+            extra = extra.replace('{tsc_khz}', str(khz)) if khz else \
+                ' '.join(w for w in extra.split() if '{tsc_khz}' not in w)
+        append += ' ' + extra
+    for k in sc.kinds:
+        if k not in kinds:
+            die(f"vdma: unknown kind '{k}' (config/kinds.tsv)")
+        kr, i = kinds[k], kinds[k]['index']
+        img = outdir / f'disk-{k}.img'
+        subprocess.run([str(guest / 'vtest-host'), '--mkimg', str(img), k, str(seed)],
+                       check=True)
+        if io['bus'] == 'mmio':
+            if kr['mmio'] == 'x':
+                die(f"vdma: kind {k} does not exist on virtio-mmio")
+            if kr['mmio'] != '-':
+                args += ['-global', kr['mmio']]
+            blk, net, opt = 'virtio-blk-device', 'virtio-net-device', ''
+        else:
+            blk, net, opt = 'virtio-blk-pci', 'virtio-net-pci,romfile=', ',' + kr['pci']
+        args += ['-drive', f'file={img},format=raw,if=none,id=d{i},cache=writethrough',
+                 '-device', f'{blk},drive=d{i},serial={k}{opt}']
+        for n in (1, 2):
+            args += ['-netdev', f'hubport,id=n{i}{n},hubid={i}',
+                     '-device', f'{net},netdev=n{i}{n},mac=52:54:00:12:0{i}:0{n}{opt}']
+    args += ['-nodefaults', '-no-reboot', '-nographic', '-monitor', 'none',
+             '-serial', f'file:{outdir}/console.log', '-m', '512', '-smp', '1',
+             '-cpu', 'max', '-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
+    return [qemu_binary()] + args, append
+
+
+# ---------------------------------------------------------------- running
+
+def need_qemu():
+    """Stop with one line when QEMU is not there, instead of an ERROR a row."""
+    if not shutil.which(qemu_binary()):
+        die(f"{qemu_binary()} not found: run 'make deps' (apt-get install qemu-system-x86)")
+
+
+def guest_dir():
+    return Path(os.environ.get('VDMA_GUEST', BUILD / 'guest'))
+
+
+def cpio_newc(entries):
+    """A newc archive of (name, mode, data or (major, minor)) entries: /init
+    and /dev/console without needing root (no mknod)."""
+    out, ino = bytearray(), 1
+    for name, mode, data in entries + [('TRAILER!!!', 0, b'')]:
+        rdev = (0, 0)
+        if isinstance(data, tuple):
+            rdev, data = data, b''
+        nb = name.encode() + b'\0'
+        hdr = '070701' + ''.join(f'{x:08X}' for x in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(nb), 0))
+        out += hdr.encode() + nb
+        out += b'\0' * (-len(out) % 4) + data
+        out += b'\0' * (-len(out) % 4)
+        ino += 1
+    return bytes(out)
+
+
+def build_guest(src=None, dest=None):
+    """Static /init, the host build of vtest and the initramfs, rebuilt when
+    the source changes."""
+    src = Path(src or os.environ.get('VDMA_GUEST_SRC', TOP / 'guest' / 'vtest.c'))
+    dest = Path(dest or guest_dir())
+    stamp = dest / 'source.sha256'
+    digest = hashlib.sha256(src.read_bytes() + (TOP / 'guest' / 'vtest.c').read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest and (dest / 'initramfs.cpio').exists():
+        return dest
+    dest.mkdir(parents=True, exist_ok=True)
+    cc = ['gcc', '-O2', '-Wall', '-Wextra', '-Werror']
+    # the host's re-check of the disks is always built from the project's
+    # own source: a mutated guest must not change the reference it is checked by
+    for out, extra, c in (('init', ['-static'], src),
+                          ('vtest-host', [], TOP / 'guest' / 'vtest.c')):
+        r = subprocess.run(cc + extra + ['-o', str(dest / (out + '.tmp')), str(c)],
+                           capture_output=True, text=True)
+        if r.returncode:
+            die(f'vdma: cannot build the guest program {src}:\n{r.stderr}'
+                             + ('\n(static libc: apt-get install libc6-dev)' if 'lc' in r.stderr else ''))
+        os.replace(dest / (out + '.tmp'), dest / out)
+    init = (dest / 'init').read_bytes()
+    (dest / 'initramfs.tmp').write_bytes(cpio_newc([
+        ('dev', 0o040755, b''), ('dev/console', 0o020600, (5, 1)),
+        ('init', 0o100755, init)]))
+    os.replace(dest / 'initramfs.tmp', dest / 'initramfs.cpio')
+    stamp.write_text(digest)
+    return dest
+
+
+def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
+    """Boot one scenario; write console.log, qemu.log, cmdline and run.json
+    in outdir and return the run record (a dict)."""
+    timeout = timeout or int(os.environ.get('QEMU_TIMEOUT', QEMU_TIMEOUT))
+    outdir = Path(outdir)
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    outdir.mkdir(parents=True)
+    guest = build_guest()
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+    run = dict(status='not-started', rc=None, secs=0, seed=seed, timeout=timeout,
+               disks={}, devices=sc.devices(), kernel=str(kernel), error='')
+    (outdir / 'console.log').touch()
+    (outdir / 'qemu.log').touch()
+    if not Path(kernel).is_file():
+        run.update(status='no-kernel', error=f'no kernel image {kernel}')
+        return save_run(outdir, run)
+    extra_append = append
+    argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest)
+    argv += ['-append', append + (' ' + extra_append if extra_append else '')]
+    (outdir / 'cmdline').write_text(' '.join(
+        a if re.fullmatch(r'[\w,=.:/+-]+', a) else f"'{a}'" for a in argv) + '\n')
+    start = time.monotonic()
+    try:
+        with open(outdir / 'qemu.log', 'wb') as log:
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    except OSError as e:
+        run.update(status='qemu-missing', error=f'{argv[0]}: {e.strerror} (apt-get install qemu-system-x86)')
+        return save_run(outdir, run)
+    broken = None
+    status = 'exited'
+    while p.poll() is None:
+        now = time.monotonic()
+        if broken is None and broken_virtio((outdir / 'qemu.log').read_text(errors='replace')):
+            broken = now
+        if broken is not None and now - broken >= BROKEN_GRACE:
+            status = 'virtio-broken'
+        elif now - start >= timeout:
+            status = 'timeout'
+        if status != 'exited':
+            p.terminate()
+            try:
+                p.wait(3)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            break
+        time.sleep(0.25)
+    run.update(status=status, rc=p.returncode, secs=round(time.monotonic() - start, 1))
+    for k in sc.kinds:
+        r = subprocess.run([str(guest / 'vtest-host'), '--checkimg',
+                            str(outdir / f'disk-{k}.img'), k, str(seed)],
+                           capture_output=True, text=True)
+        run['disks'][k] = (r.stdout.strip() or r.stderr.strip() or 'bad:nooutput')
+    return save_run(outdir, run)
+
+
+def broken_virtio(qemu_log):
+    """QEMU marked a virtio device broken: its guest cannot complete that
+    I/O any more, so the boot is stopped BROKEN_GRACE seconds later."""
+    return any(rx.search(qemu_log) for sig, rx in QEMU_PATTERNS
+               if sig in ('qemu-index-error', 'virtio-error'))
+
+
+def save_run(outdir, run):
+    (Path(outdir) / 'run.json').write_text(json.dumps(run, indent=1) + '\n')
+    return run
+
+
+def load_run(outdir):
+    outdir = Path(outdir)
+    run = json.loads((outdir / 'run.json').read_text())
+    run['console'] = (outdir / 'console.log').read_text(errors='replace')
+    run['qemu'] = (outdir / 'qemu.log').read_text(errors='replace')
+    return run
+
+
+# ---------------------------------------------------------------- parsing
+
+DEV_KEYS = ('name', 'type', 'transport', 'addr', 'id', 'kind', 'tag', 'ap', 'path',
+            'maps', 'direct', 'dma_path', 'io', 'unbind', 'leaks')
+
+
+@dataclass
+class Boot:
+    """What the guest printed, parsed."""
+    begin: bool = False
+    end: bool = False
+    devices: list = field(default_factory=list)
+    dump: dict = field(default_factory=dict)
+    dmadebug: dict = field(default_factory=dict)
+    kmsg: list = field(default_factory=list)	# (level, text)
+    kmsgsum: dict = field(default_factory=dict)
+    fatal: list = field(default_factory=list)
+    garbled: list = field(default_factory=list)
+    end_devices: int = -1
+
+
+def fields(text):
+    out = {}
+    for w in text.split():
+        if '=' in w:
+            k, v = w.split('=', 1)
+            out[k] = v
+    return out
+
+
+def parse_console(text):
+    b = Boot()
+    for raw in text.replace('\r', '').split('\n'):
+        line = raw.rstrip()
+        if not line.startswith('VTEST'):
+            if 'VTEST ' in line:
+                b.garbled.append(line)	# interleaved with kernel output
+            continue
+        m = re.match(r'VTEST (\w+)(?: (.*))?$', line)
+        if not m:
+            b.garbled.append(line)
+            continue
+        what, rest = m.group(1), m.group(2) or ''
+        if what == 'begin':
+            b.begin = True
+        elif what == 'end':
+            b.end = True
+            n = fields(rest).get('devices', '')
+            b.end_devices = int(n) if n.isdigit() else -1
+        elif what == 'dev':
+            f = fields(rest)
+            if any(k not in f for k in DEV_KEYS):
+                b.garbled.append(line)
+            else:
+                b.devices.append(f)
+        elif what == 'dump':
+            b.dump = fields(rest)
+        elif what == 'dmadebug':
+            b.dmadebug = fields(rest)
+        elif what == 'kmsg':
+            m2 = re.match(r'level=(\d) (.*)$', rest)
+            if m2:
+                b.kmsg.append((int(m2.group(1)), m2.group(2)))
+            else:
+                b.garbled.append(line)
+        elif what == 'kmsgsum':
+            b.kmsgsum = fields(rest)
+        elif what == 'fatal':
+            b.fatal.append(rest)
+        else:
+            b.garbled.append(line)
+    return b
+
+
+# ---------------------------------------------------------------- judging
+
+# Kernel and QEMU lines that mean the boot failed, by signature.  The kernel's
+# own lines come from the console (level < 4) and from the guest's copy of
+# every kmsg line of level <= 4.
+KERNEL_PATTERNS = [
+    ('panic', re.compile(r'Kernel panic')),
+    ('oops', re.compile(r'\bBUG:|\bOops\b|general protection fault|kernel BUG at|'
+                        r'Unable to handle kernel|unable to handle page fault')),
+    # every IOMMU fault line of 6.12 and 7.3 (all KERN_ERR): VT-d, AMD-Vi,
+    # virtio-iommu
+    ('iommu-fault', re.compile(
+        r'DMAR: DRHD: handling fault status|DMAR: \[(DMA Read|DMA Write|INTR-REMAP)|'
+        r'Event logged \[|'
+        r'virtio_iommu .*(fault from EP|invalid event buffer)')),
+    ('dma-overlap', re.compile(r'DMA-API: .*(cacheline tracking EEXIST|overlapping mappings)')),
+    ('dma-debug', re.compile(r'DMA-API: ')),
+    ('kernel-warning', re.compile(r'WARNING: |------------\[ cut here \]------------|Call Trace')),
+]
+# What QEMU 7.2 prints on stderr by default (virtio_error() marks the device
+# broken; VT-d and virtio-iommu translation failures; AMD's only go to traces).
+QEMU_PATTERNS = [
+    ('qemu-index-error', re.compile(r'Guest says index \d+ is available|'
+                                    r'Guest moved used index from')),
+    ('virtio-error', re.compile(
+        r'Desc next is \d+|Looped descriptor|Invalid size for indirect buffer table|'
+        r'Cannot map (desc|used|avail|descriptor ring|indirect buffer)|'
+        r'Virtqueue size exceeded|Incorrect order for descriptors|'
+        r'Region caches not initialized|virtio: (bogus descriptor|zero sized buffers|'
+        r'too many write descriptors|error trying to map MMIO|unexpected memory split)')),
+    ('iommu-fault', re.compile(
+        r'vtd_\w+: (detected|invalid|xlat address)|vtd_\w+: .*not supported|'
+        r'New fault is not recorded|Next Fault Recording Reg is used|'
+        r'There are pending faults already|'
+        r'virtio_iommu_translate |no buffer available in event queue|'
+        r'failed to remap interrupt from devid')),
+]
+# The order in which findings name a boot's failure: the first one found is
+# its signature.  A control row names the signature it must fail with.
+SIGNATURES = ['qemu-index-error', 'virtio-error', 'panic', 'oops', 'iommu-fault',
+              'no-init', 'timeout', 'missing-device', 'unexpected-device',
+              'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
+              'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
+              'kernel-warning', 'mixed-path', 'wrong-path']
+ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-crashed',
+          'timeout-before-init', 'guest-fatal', 'garbled-console', 'kmsg-incomplete',
+          'dump-unparsable', 'no-result']
+# What a device's I/O must report to count as verified, by device type.
+IO_OK = {'blk': 'ok', 'net': 'ok:64+64'}
+
+
+@dataclass
+class Verdict:
+    result: str			# PASS | FAIL | ERROR
+    signature: str		# the boot's outcome: a path, a failure, an error
+    observed: str		# per-device paths, or what was seen
+    detail: str = ''
+    findings: list = field(default_factory=list)
+
+
+def path_of(dev):
+    return dev['path'] + ('' if dev['dma_path'] == 'n/a' else '+' + dev['dma_path'])
+
+
+def findings(run, boot):
+    """Every failure seen in a boot, as (signature, detail), in no order."""
+    out = []
+    for sig, rx in QEMU_PATTERNS:
+        m = [line for line in run.get('qemu', '').splitlines() if rx.search(line)]
+        if m:
+            out.append((sig, 'qemu: ' + m[0][:160]))
+    lines = [(0, line) for line in run.get('console', '').splitlines()
+             if not line.startswith('VTEST kmsg ')] + boot.kmsg
+    for sig, rx in KERNEL_PATTERNS:
+        m = [t for _, t in lines if rx.search(t)]
+        if m:
+            out.append((sig, 'kernel: ' + m[0][:160]))
+    if boot.begin and not boot.end:
+        out.append(('timeout' if run['status'] == 'timeout' else 'no-init',
+                    f"guest did not finish (QEMU {run['status']}, {run['secs']}s)"))
+    want = {d['tag']: d for d in run['devices']}
+    seen = {}
+    for d in boot.devices:
+        if d['tag'] in want and d['tag'] in seen:
+            out.append(('unexpected-device', f"{d['name']} repeats tag {d['tag']}"))
+        elif d['tag'] in want:
+            seen[d['tag']] = d
+        elif d['type'] in ('blk', 'net'):
+            out.append(('unexpected-device', f"{d['name']} {d['type']} tag={d['tag']}"))
+    if boot.end:
+        missing = [t for t in want if t not in seen]
+        if missing:
+            out.append(('missing-device', 'not found: ' + ' '.join(missing)))
+    for tag, d in seen.items():
+        w = want[tag]
+        for key, sig in (('kind', 'wrong-kind'), ('transport', 'wrong-transport'),
+                         ('type', 'wrong-kind')):
+            if d[key] != str(w[key]):
+                out.append((sig, f"{d['name']} {tag}: {key}={d[key]}, want {w[key]}"))
+        if d['ap'] != str(w['ap']):
+            out.append(('wrong-ap', f"{d['name']} {tag}: ap={d['ap']}, want {w['ap']}"))
+        if d['io'] != IO_OK.get(d['type']):
+            out.append(('io-error', f"{d['name']} {tag}: io={d['io']}"))
+        if d['path'] == 'mixed':
+            out.append(('mixed-path', f"{d['name']} {tag}: {d['direct']} of {d['maps']} mappings D==P"))
+        if d['leaks'] not in ('0', 'n/a'):
+            out.append(('leak', f"{d['name']} {tag}: {d['leaks']} mapping(s) left after unbind"))
+        if d['unbind'] != 'ok':
+            out.append(('unbind-error', f"{d['name']} {tag}: unbind={d['unbind']}"))
+    if boot.end:
+        kinds = {d['row_kind'] for d in run['devices'] if d['type'] == 'blk'}
+        disks = run.get('disks', {})
+        for k in sorted(kinds | set(disks)):
+            if disks.get(k) != 'ok':
+                out.append(('disk-mismatch', f"host check of disk {k}: {disks.get(k, 'not checked')}"))
+    errs = boot.dmadebug.get('errors', '-')
+    if boot.dmadebug.get('available') == '1' and errs != '0':
+        out.append(('dma-debug', f'DMA-API debug error_count={errs}'))
+    return out
+
+
+def infra_error(run, boot):
+    """The reason the harness could not test, or None."""
+    st = run['status']
+    if st in ('qemu-missing', 'no-kernel'):
+        return st, run.get('error', '')
+    if not boot.begin:
+        if st == 'timeout':
+            return 'timeout-before-init', f"no VTEST line in {run['secs']}s"
+        if st == 'exited' and not run.get('console', '').strip():
+            first = (run.get('qemu', '').strip().splitlines() or ['(no output)'])[0]
+            return 'qemu-failed', (f"QEMU exited (rc={run['rc']}) before the guest printed "
+                                   f"anything, firmware included: {first[:160]}")
+    if st == 'exited' and run['rc'] != 0:
+        first = (run.get('qemu', '').strip().splitlines() or ['(no output)'])[-1]
+        return 'qemu-crashed', f"QEMU exited with rc={run['rc']}: {first[:160]}"
+    if not boot.begin:
+        return None		# the firmware or kernel ran: a failure (panic, no-init, ...)
+    if boot.fatal:
+        return 'guest-fatal', boot.fatal[0]
+    if boot.garbled:
+        return 'garbled-console', boot.garbled[0][:160]
+    if boot.end and boot.dump.get('available') == '1' and boot.dump.get('unparsed', '0') != '0':
+        return 'dump-unparsable', (f"{boot.dump['unparsed']} DMA-API dump line(s) the guest "
+                                   "cannot parse: the dump format changed")
+    if boot.end:
+        for name, rec, keys in (('dump', boot.dump, ('available', 'entries', 'unparsed')),
+                                ('dmadebug', boot.dmadebug, ('errors', 'available')),
+                                ('kmsgsum', boot.kmsgsum, ('lines', 'shown', 'lost'))):
+            if any(k not in rec for k in keys):
+                return 'garbled-console', f'no complete VTEST {name} line'
+        if boot.dmadebug['available'] not in ('0', '1') or \
+           (boot.dmadebug['available'] == '1' and not boot.dmadebug['errors'].isdigit()):
+            return 'garbled-console', f'VTEST dmadebug {boot.dmadebug}'
+        if boot.kmsgsum['lost'] != '0' or boot.kmsgsum['shown'] != str(len(boot.kmsg)):
+            return 'kmsg-incomplete', (f"the guest copied {len(boot.kmsg)} of "
+                                       f"{boot.kmsgsum['shown']} kernel messages, "
+                                       f"{boot.kmsgsum['lost']} lost")
+        if boot.end_devices != len(boot.devices):
+            return 'garbled-console', (f'{len(boot.devices)} VTEST dev lines, '
+                                       f'the guest reported {boot.end_devices}')
+    return None
+
+
+def judge(run, expect):
+    """The verdict on one boot against one expectation (a matrix cell)."""
+    boot = parse_console(run.get('console', ''))
+    err = infra_error(run, boot)
+    if err:
+        return Verdict('ERROR', err[0], '-', err[1])
+    found = findings(run, boot)
+    if not boot.begin and not any(s == 'panic' for s, _ in found):
+        found.append(('no-init', f"the kernel ran but /init never printed (QEMU {run['status']})"))
+    found.sort(key=lambda f: SIGNATURES.index(f[0]))
+    want = {d['tag'] for d in run['devices']}
+    paths = [path_of(d) for d in boot.devices if d['tag'] in want]
+    observed = '|'.join(sorted(set(paths))) or '-'
+    if expect.startswith('fail:'):
+        sig = expect[5:]
+        if sig not in SIGNATURES:
+            die(f"vdma: expectation '{expect}': unknown signature (SIGNATURES)")
+        if not found:
+            return Verdict('FAIL', observed, observed, 'expected to fail, but every check passed')
+        if found[0][0] == sig:
+            return Verdict('PASS', sig, observed, found[0][1], found)
+        return Verdict('FAIL', found[0][0], observed,
+                       f'expected {sig}, failed with {found[0][0]}: {found[0][1]}', found)
+    wpath, _, wdma = expect.partition('+')
+    wdma = wdma or 'n/a'
+    for d in boot.devices:
+        if expect == 'any':	# bisect: any path, every other check
+            break
+        if d['tag'] in want and d['path'] != 'mixed' and (d['path'], d['dma_path']) != (wpath, wdma):
+            found.append(('wrong-path', f"{d['name']} {d['tag']}: {path_of(d)}, want {expect}"))
+    if found:
+        return Verdict('FAIL', found[0][0], observed, found[0][1], found)
+    return Verdict('PASS', observed, observed, f'{len(paths)} devices, I/O verified')
+
+
+# ---------------------------------------------------------------- reports
+
+def git(*args):
+    r = subprocess.run(['git', '-C', str(TOP)] + list(args), capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else ''
+
+
+def series_hash(base):
+    """sha256 of the base's series patches (in series order), or 'none'."""
+    d = base_row(base)['patches']
+    if d == '-':
+        return 'none'
+    d = TOP / d
+    names = [n.split('#')[0].strip() for n in (d / 'series').read_text().splitlines()] \
+        if (d / 'series').exists() else sorted(p.name for p in d.glob('[0-9]*.patch')
+                                                 if not p.name.startswith('0000-'))
+    h = hashlib.sha256()
+    for n in filter(None, names):
+        h.update((d / n).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def qemu_version():
+    try:
+        r = subprocess.run([qemu_binary(), '--version'], capture_output=True, text=True, timeout=10)
+        return (r.stdout.splitlines() or ['?'])[0]
+    except (OSError, subprocess.TimeoutExpired):
+        return 'not installed'
+
+
+def provenance(base, variants, flt, rows_run, rows_all):
+    b = base_row(base)
+    kernels = {}
+    for v in variants:
+        kernels[v] = built_commit(base, v)[:12] or '?'
+    return dict(project=git('rev-parse', '--short=12', 'HEAD') or '?',
+                project_dirty=bool(git('status', '--porcelain', '--', 'scripts', 'config', 'guest')),
+                series=series_hash(base), base=base, package=b['package'],
+                version=b['version'], sha256=b['sha256'], variants=variants,
+                filter=flt or '', rows=rows_run, rows_total=rows_all,
+                complete=not flt and rows_run == rows_all,
+                kernel_commits=kernels, qemu=qemu_version(),
+                guest=hashlib.sha256((TOP / 'guest' / 'vtest.c').read_bytes()).hexdigest()[:16],
+                date=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+
+
+def prov_line(p):
+    return (f"base {p['base']} ({p['package']} {p['version']}), series {p['series']}, "
+            f"project {p['project']}{'+dirty' if p['project_dirty'] else ''}, "
+            f"variants {','.join(p['variants'])}, filter '{p['filter']}', "
+            f"{p['rows']}/{p['rows_total']} rows, {p['qemu']}, {p['date']}")
+
+
+def ktap(results, prov):
+    """KTAP v1: one subtest per variant, one test per row."""
+    out = ['KTAP version 1', f"# vdma matrix: {prov_line(prov)}"]
+    by = {}
+    for r in results:
+        by.setdefault(r['variant'], []).append(r)
+    out.append(f'1..{len(by)}')
+    for i, (v, rs) in enumerate(by.items(), 1):
+        out += ['    KTAP version 1', f"    # Subtest: {prov['base']}-{v}", f'    1..{len(rs)}']
+        for j, r in enumerate(rs, 1):
+            name = row_id(r).replace('-', '_')
+            out.append(f"    # {r['result']}: expected {r['expect']}, got {r['signature']}"
+                       + (f" ({r['detail']})" if r['detail'] else ''))
+            out.append(f"    {'ok' if r['result'] == 'PASS' else 'not ok'} {j} {name}")
+        ok = all(r['result'] == 'PASS' for r in rs)
+        out.append(f"{'ok' if ok else 'not ok'} {i} {prov['base']}-{v}")
+    return '\n'.join(out) + '\n'
+
+
+def text_table(results):
+    w = '{:<15} {:<6} {:<11} {:<12} {:<22} {:<22} {:<6} {}'
+    out = [w.format('variant', 'iommu', 'mode', 'kind', 'expected', 'got', 'result', 'detail')]
+    for r in results:
+        out.append(w.format(r['variant'], r['iommu'], r['mode'], r['kind'], r['expect'],
+                            r['signature'], r['result'],
+                            r['detail'] if r['result'] != 'PASS' else '').rstrip())
+    return '\n'.join(out)
+
+
+def summary(results):
+    n = {k: sum(r['result'] == k for r in results) for k in ('PASS', 'FAIL', 'ERROR')}
+    return n
+
+
+# ---------------------------------------------------------------- commands
+
+def variant_commit(base, variant):
+    """The commit a variant is built from: its ref in the base's tree."""
+    r = subprocess.run(['git', '-C', str(BUILD / base / 'linux'), 'rev-parse', '-q', '--verify',
+                        variant_row(variant)['ref'] + '^{commit}'], capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def built_commit(base, variant):
+    """The commit the variant's kernel was built from (build.sh writes .ref
+    after a successful build only)."""
+    ref = BUILD / base / 'out' / f'x86-{variant}' / '.ref'
+    return ref.read_text().strip() if ref.exists() else ''
+
+
+def kernel_of(base, variant):
+    return BUILD / base / 'out' / f'x86-{variant}' / 'arch' / 'x86' / 'boot' / 'bzImage'
+
+
+def cmd_matrix(a):
+    base = a.base or primary_base()
+    variants = a.variants or variants_of(base)
+    for v in variants:
+        if v not in variants_of(base):
+            die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
+    flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
+    allrows = table('matrix')
+    rows = [r for r in allrows if match_filter(r, flt)]
+    if not rows:
+        die(f"vdma: no matrix row matches filter '{flt}' "
+                         "(words: iommu/mode/kind values, or FIELD=REGEX)")
+    res = Path(a.out) if a.out else RESULTS / base
+    res.mkdir(parents=True, exist_ok=True)
+    for v in variants:
+        if a.rejudge:
+            break
+        if not kernel_of(base, v).exists():
+            die(f"vdma: no kernel for {base} {v}: run 'BASE={base} scripts/build.sh {v}'")
+        want, have = variant_commit(base, v), built_commit(base, v)
+        if not want or want != have:
+            die(f"vdma: the {base} {v} kernel was built from {have or 'an unknown commit'}, "
+                f"not from its branch ({want or '?'}): run 'BASE={base} scripts/build.sh {v}'")
+    todo = [(v, r) for v in variants for r in rows if expectation(r, base, v) != '-']
+    if not a.rejudge:
+        need_qemu()
+        build_guest()
+    t0 = time.monotonic()
+    done = [0]
+    lock = threading.Lock()
+
+    def one(item):
+        v, r = item
+        exp = expectation(r, base, a.expect_from or v)
+        d = res / 'matrix' / v / row_id(r)
+        if a.rejudge:
+            if not (d / 'run.json').exists():
+                die(f'vdma: nothing to re-judge in {d}: run the matrix first')
+        else:
+            run_boot(Scenario(r['iommu'], r['mode'], [r['kind']]), kernel_of(base, v), d)
+        run = load_run(d)
+        vd = judge(run, exp)
+        rec = dict(variant=v, iommu=r['iommu'], mode=r['mode'], kind=r['kind'], expect=exp,
+                   result=vd.result, signature=vd.signature, observed=vd.observed,
+                   detail=vd.detail, secs=run.get('secs'),
+                   dir=str(d.relative_to(TOP)) if d.is_relative_to(TOP) else str(d))
+        with lock:
+            done[0] += 1
+            print(f"[{done[0]}/{len(todo)}] {vd.result:<5} {base} {v:<14} {r['iommu']:<6} "
+                  f"{r['mode']:<11} {r['kind']:<12} expected {exp:<22} got {vd.signature} "
+                  f"({run.get('secs')}s)" + (f": {vd.detail}" if vd.result != 'PASS' else ''),
+                  file=sys.stderr, flush=True)
+        return rec
+
+    jobs = 1 if a.rejudge else max(1, a.jobs)
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        results = list(ex.map(one, todo))
+    prov = provenance(base, variants, flt, len(rows), len(allrows))
+    prov['expect_from'] = a.expect_from or ''
+    prov['rejudged'] = bool(a.rejudge)
+    name = a.name or 'matrix'
+    (res / f'{name}.json').write_text(json.dumps(dict(provenance=prov, results=results), indent=1) + '\n')
+    (res / f'{name}.ktap').write_text(ktap(results, prov))
+    n = summary(results)
+    txt = (text_table(results) + f"\n\n{prov_line(prov)}\n"
+           f"matrix {base}: {n['PASS']} passed, {n['FAIL']} failed, {n['ERROR']} errors "
+           f"({round(time.monotonic() - t0)}s)\n")
+    (res / f'{name}.txt').write_text(txt)
+    print(txt, end='')
+    print(f"{name}: {n['PASS']} passed, {n['FAIL'] + n['ERROR']} failed")
+    return 0 if n['FAIL'] + n['ERROR'] == 0 else 1
+
+
+def cmd_demo(a):
+    """Boot all kinds at once and print, per device, what it got; exit 1
+    unless every device verified its I/O on the path matrix.tsv expects."""
+    base = a.base or primary_base()
+    kinds = [k['kind'] for k in table('kinds')
+             if not (a.iommu == 'mmio' and k['mmio'] == 'x')]
+    if a.iommu == 'mmio':
+        kinds = kinds[:1]
+    rows = {r['kind']: r for r in table('matrix')
+            if r['iommu'] == a.iommu and r['mode'] in (a.mode, '-')}
+    d = Path(a.out) if a.out else RESULTS / base / f'demo-{a.variant}-{a.iommu}-{a.mode}'
+    print(f'demo: booting {base} {a.variant} with {a.iommu} IOMMU ({a.mode}), '
+          f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)
+    need_qemu()
+    kernel = Path(a.kernel) if a.kernel else kernel_of(base, a.variant)
+    if not kernel.exists():
+        die(f"vdma: no kernel {kernel}: run 'BASE={base} scripts/build.sh {a.variant}'")
+    run_boot(Scenario(a.iommu, a.mode, kinds), kernel, d)
+    run = load_run(d)
+    boot = parse_console(run['console'])
+    err = infra_error(run, boot)
+    if err:
+        print(f'demo: ERROR {err[0]}: {err[1]} (see {d})')
+        return 2
+    # one verdict per kind, from the same boot: the run restricted to the
+    # kind's devices and disk, judged against the kind's matrix cell
+    verdicts = {}
+    for k in kinds:
+        exp = a.expect or (expectation(rows[k], base, a.variant) if k in rows else '-')
+        sub = dict(run, devices=[x for x in run['devices'] if x['row_kind'] == k],
+                   disks={k: run['disks'][k]})
+        other = {x['tag'] for x in run['devices']} - {x['tag'] for x in sub['devices']}
+        keep = [ln for ln in run['console'].splitlines()
+                if not ln.startswith('VTEST dev ') or fields(ln).get('tag') not in other]
+        ndev = sum(ln.startswith('VTEST dev ') for ln in keep)
+        sub['console'] = '\n'.join(re.sub(r'^VTEST end devices=\d+', f'VTEST end devices={ndev}', ln)
+                                   for ln in keep)
+        verdicts[k] = (exp, judge(sub, exp) if exp != '-' else None)
+    w = '{:<9} {:<5} {:<4} {:<13} {:<6} {:<13} {:<17} {:<3} {:<7} {:<14} {}'
+    print(f"kernel {base} {a.variant}, {a.iommu} IOMMU, {a.mode}; results in {d}")
+    print(w.format('device', 'type', 'bus', 'address', 'id', 'kind', 'tag', 'AP', 'path',
+                   'dma_path', 'I/O'))
+    for x in boot.devices:
+        print(w.format(x['name'], x['type'], x['transport'], x['addr'], x['id'], x['kind'],
+                       x['tag'], 'yes' if x['ap'] == '1' else 'no', x['path'], x['dma_path'],
+                       x['io']))
+    print(f"DMA-API debug errors: {boot.dmadebug.get('errors', '-')}; host disk checks: "
+          + ' '.join(f'{k}={v}' for k, v in run['disks'].items()))
+    bad = 0
+    for k, (exp, vd) in verdicts.items():
+        if vd is None:
+            print(f'  {k:<13} no expectation in config/matrix.tsv')
+            bad += 1
+            continue
+        # the demo shows working devices: an expected failure is no success
+        ok = vd.result == 'PASS' and not exp.startswith('fail:')
+        print(f'  {k:<13} {vd.result}: expected {exp}, got {vd.signature}'
+              + (f' ({vd.detail})' if vd.result != 'PASS' else '')
+              + ('; its I/O is expected to fail' if exp.startswith('fail:') else ''))
+        bad += not ok
+    print('path: from DMA-API debug (bypass: no mappings; direct: D == P; iommu: translated); '
+          "dma_path: the kernel's attribute (n/a: not in this kernel)")
+    print(f"demo: {len(kinds) - bad} passed, {bad} failed")
+    return 0 if bad == 0 else 1
+
+
+def cmd_guest(a):
+    d = build_guest(a.src, a.dest)
+    print(d)
+    return 0
+
+
+def cmd_variants(a):
+    print(' '.join(variants_of(a.base or primary_base())))
+    return 0
+
+
+def cmd_results(a):
+    """The matrix table for the cover letter, from a complete, unfiltered
+    matrix run of the current series only."""
+    base = a.base or primary_base()
+    f = RESULTS / base / 'matrix.json'
+    if not f.exists():
+        die(f'vdma results: no matrix run for {base}: run make matrix')
+    m = json.loads(f.read_text())
+    p, why = m['provenance'], []
+    if p['filter']:
+        why.append(f"it was filtered ('{p['filter']}')")
+    if not p['complete']:
+        why.append(f"it ran {p['rows']} of {p['rows_total']} rows")
+    if p.get('expect_from'):
+        why.append(f"it was judged with {p['expect_from']}'s expectations")
+    if p.get('rejudged', True):
+        why.append('it re-judged stored boots (or says nothing of it)')
+    if p['project_dirty']:
+        why.append('the harness had uncommitted changes (scripts, config, guest)')
+    for v, c in p['kernel_commits'].items():
+        if not c.startswith('?') and variant_commit(base, v)[:12] != c:
+            why.append(f"its {v} kernel ({c}) is not its branch's current commit")
+    if set(p['variants']) != set(variants_of(base)):
+        why.append(f"it ran variants {','.join(p['variants'])}, not {','.join(variants_of(base))}")
+    if p['series'] != series_hash(base):
+        why.append(f"its series {p['series']} is not the current one ({series_hash(base)})")
+    if why:
+        die(f'vdma results: refusing {f}: ' + '; '.join(why))
+    cells, order = {}, []
+    for r in m['results']:
+        k = f"{r['iommu']} {r['mode']} {r['kind']}"
+        if k not in cells:
+            order.append(k)
+        c = (r['expect'] if r['expect'].startswith('fail:') else r['signature']) \
+            if r['result'] == 'PASS' else f"{r['signature']} ({r['result']})"
+        cells.setdefault(k, {})[r['variant']] = c
+    vs = p['variants']
+    w = '  {:<31}' + ' {:<22}' * len(vs)
+    print(f"QEMU matrix, {prov_line(p)}:")
+    print(w.format('iommu mode kind', *vs).rstrip())
+    for k in order:
+        print(w.format(k, *(cells[k].get(v, '-') for v in vs)).rstrip())
+    n = summary(m['results'])
+    print(f"  matrix {base}: {n['PASS']} passed, {n['FAIL']} failed, {n['ERROR']} errors")
+    return 0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog='vdma.py', description=__doc__.split('\n')[0])
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    p = sub.add_parser('matrix', help='boot and judge the matrix rows on variants of a base')
+    p.add_argument('variants', nargs='*')
+    p.add_argument('--base')
+    p.add_argument('--filter', help='iommu/mode/kind words or FIELD=REGEX (default: $MATRIX_FILTER)')
+    p.add_argument('--out', help='results folder (default build/results/BASE)')
+    p.add_argument('--name', help="report name in the results folder (default 'matrix')")
+    p.add_argument('--rejudge', action='store_true', help='judge the stored boots again, boot nothing')
+    p.add_argument('--expect-from', help="judge against another variant's column")
+    p.add_argument('--jobs', type=int, default=int(os.environ.get('VDMA_JOBS', os.cpu_count() or 1)),
+                   help='boots at once (default: one per CPU, $VDMA_JOBS)')
+    p.set_defaults(fn=cmd_matrix)
+    p = sub.add_parser('demo', help='boot every kind at once and show what each device got')
+    p.add_argument('variant', nargs='?', default='series')
+    p.add_argument('iommu', nargs='?', default='intel')
+    p.add_argument('mode', nargs='?', default='translated')
+    p.add_argument('--base')
+    p.add_argument('--out')
+    p.add_argument('--kernel', help='boot this image (default: the variant\'s build)')
+    p.add_argument('--expect', help="one expectation for every kind, e.g. 'any' "
+                   '(default: the matrix cell of each kind for the variant)')
+    p.set_defaults(fn=cmd_demo)
+    p = sub.add_parser('guest', help='build the guest /init and initramfs')
+    p.add_argument('--src')
+    p.add_argument('--dest')
+    p.set_defaults(fn=cmd_guest)
+    p = sub.add_parser('variants', help="the variants of a base")
+    p.add_argument('--base')
+    p.set_defaults(fn=cmd_variants)
+    p = sub.add_parser('series-hash', help="the hash of a base's series, as provenance names it")
+    p.add_argument('--base')
+    p.set_defaults(fn=lambda a: print(series_hash(a.base or primary_base())) or 0)
+    p = sub.add_parser('results', help='the matrix table for the cover letter (complete runs only)')
+    p.add_argument('--base')
+    p.set_defaults(fn=cmd_results)
+    a = ap.parse_args(argv)
+    try:
+        return a.fn(a)
+    except HarnessError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())
