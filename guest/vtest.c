@@ -3,7 +3,10 @@
  * vtest - /init of the virtio DMA test initramfs.
  *
  * As PID 1: list every virtio device, classify its transport and DMA path
- * (from the DMA-API debug dump), verify I/O on virtio-blk and virtio-net,
+ * (from the DMA-API debug dump), verify I/O on virtio-blk, virtio-net,
+ * virtio-scsi (a disk, as virtio-blk), virtio-rng (the bytes of a file the
+ * host made for it) and virtio-input (events the host sends when the guest
+ * says it listens: "VTEST input-ready tag=SERIAL"),
  * unbind the drivers and look for mappings left behind, print "VTEST ..."
  * lines on the console (parsed by scripts/vdma.py) and reboot.
  *
@@ -16,13 +19,20 @@
  *   vtest --mkimg FILE SERIAL SEED     1 MiB image, region 0 in the 1st half
  *   vtest --checkimg FILE SERIAL SEED  1st half untouched, 2nd half holds the
  *                                      guest's region-1 sectors
+ *   vtest --mkrng FILE TAG SEED        1 MiB for virtio-rng: 32-bit words
+ *                                      w[i] = i * RNG_MUL ^ seed(TAG)
+ *   vtest --input TAG SEED             the 8 values the host sends to the
+ *                                      input device TAG (keys: 0..25 for
+ *                                      a..z; tablet: an X position)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <linux/if_packet.h>
+#include <linux/input.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -49,6 +59,10 @@
 #define NFRAMES		64
 #define FRAME		(14 + 1000)	/* Ethernet header + payload */
 #define DUMP		"/sys/kernel/debug/dma-api/dump"
+#define RNG_MUL		0x9e3779b1u	/* odd: i -> i * RNG_MUL is invertible */
+#define RNG_FILE	(1 << 20)
+#define RNG_READ	4096
+#define NINPUT		8
 
 struct vdev {
 	char name[32];		/* virtioN */
@@ -57,7 +71,7 @@ struct vdev {
 	const char *transport;
 	char id[16], kind[16], tag[32], type[16], dma_path[32], io[64];
 	char unbind[16], leaks[16];
-	char ifname[IFNAMSIZ], disk[32];
+	char ifname[IFNAMSIZ], disk[32], evdev[32], rng[32];
 	unsigned char mac[6];
 	int vtype, ap, paired;
 };
@@ -188,17 +202,93 @@ static int check_half(int fd, uint8_t *buf, uint32_t seed, uint32_t s0, uint32_t
 	return -1;
 }
 
+/*
+ * The values the host sends to an input device: a keyboard (tag "kbd...")
+ * gets 8 letters (0..25: a..z), a tablet 8 X positions (0..32767).
+ */
+static void input_values(uint32_t *v, uint32_t seed, const char *tag)
+{
+	uint32_t x = seed ? seed : 1;
+
+	for (int i = 0; i < NINPUT; i++)
+		v[i] = xs32(&x) % (strncmp(tag, "kbd", 3) ? 32768 : 26);
+}
+
+/* Byte k of the virtio-rng stream of seed. */
+static uint8_t rng_byte(uint32_t seed, uint32_t k)
+{
+	return ((k / 4) * RNG_MUL ^ seed) >> (8 * (k % 4));
+}
+
+/*
+ * Is buf (n bytes read from the device) made of runs of the stream, each at
+ * least 8 bytes long?  The kernel may have taken bytes between our reads
+ * (early randomness, its fill thread), so a run starts anywhere: its first
+ * whole word tells where.  Returns the number of runs, or -1 - offset of the
+ * first byte that does not belong to any.
+ */
+static int rng_runs(const uint8_t *buf, int n, uint32_t seed)
+{
+	uint32_t inv = RNG_MUL;
+	int p = 0, runs = 0;
+
+	for (int i = 0; i < 5; i++)	/* Newton: inverse of RNG_MUL mod 2^32 */
+		inv *= 2 - RNG_MUL * inv;
+	while (p < n) {
+		int found = 0;
+
+		for (int sh = 0; sh < 4 && !found && p + sh + 8 <= n; sh++) {
+			uint32_t w, k0;
+			int q;
+
+			memcpy(&w, buf + p + sh, 4);
+			k0 = ((w ^ seed) * inv) * 4 - sh;	/* stream offset of buf[p] */
+			for (q = p; q < n && buf[q] == rng_byte(seed, k0 + (q - p)); q++)
+				;
+			if (q - p >= 8) {
+				found = 1;
+				p = q;
+			}
+		}
+		if (!found)
+			return -1 - p;
+		runs++;
+	}
+	return runs;
+}
+
 static int host_mode(int argc, char **argv)
 {
 	static uint8_t buf[HALF * SECT];
 	uint32_t seed;
 	int fd, bad;
 
+	if (argc == 4 && !strcmp(argv[1], "--input")) {
+		uint32_t v[NINPUT];
+
+		input_values(v, dev_seed(strtoul(argv[3], NULL, 0), argv[2]), argv[2]);
+		for (int i = 0; i < NINPUT; i++)
+			printf("%u%c", v[i], i == NINPUT - 1 ? '\n' : ' ');
+		return 0;
+	}
 	if (argc != 5) {
-		fprintf(stderr, "usage: vtest --mkimg|--checkimg FILE SERIAL SEED\n");
+		fprintf(stderr, "usage: vtest --mkimg|--checkimg|--mkrng FILE SERIAL SEED\n"
+			"       vtest --input TAG SEED\n");
 		return 2;
 	}
 	seed = dev_seed(strtoul(argv[4], NULL, 0), argv[3]);
+	if (!strcmp(argv[1], "--mkrng")) {
+		static uint32_t w[RNG_FILE / 4];
+
+		for (uint32_t i = 0; i < RNG_FILE / 4; i++)
+			w[i] = i * RNG_MUL ^ seed;
+		fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, w, sizeof(w)) != sizeof(w) || close(fd)) {
+			perror(argv[2]);
+			return 1;
+		}
+		return 0;
+	}
 	if (!strcmp(argv[1], "--mkimg")) {
 		fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		fill(buf, seed, 0, HALF, 0);
@@ -331,6 +421,59 @@ static int first_entry(char *name, size_t len, const char *fmt, const char *arg)
 	return d && e ? 0 : -1;
 }
 
+/* First path matching a glob pattern (built from fmt), its last part in name. */
+static int first_glob(char *name, size_t len, const char *fmt, const char *arg)
+{
+	char pat[256];
+	glob_t g;
+	int ok;
+
+	sfmt(pat, sizeof(pat), fmt, arg);
+	ok = !glob(pat, 0, NULL, &g) && g.gl_pathc > 0;
+	if (ok)
+		sfmt(name, len, "%s", strrchr(g.gl_pathv[0], '/') + 1);
+	globfree(&g);
+	return ok ? 0 : -1;
+}
+
+/* virtio-scsi: its disk, tagged with the serial of SCSI VPD page 0x80. */
+static void probe_scsi(struct vdev *v)
+{
+	unsigned char pg[128];
+	char path[128];
+	ssize_t n;
+	int fd, len;
+
+	if (first_glob(v->disk, sizeof(v->disk),
+		       "/sys/bus/virtio/devices/%s/host*/target*/*/block/*", v->name))
+		return;
+	sfmt(path, sizeof(path), "/sys/block/%s/device/vpd_pg80", v->disk);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, pg, sizeof(pg));
+	if (fd >= 0)
+		close(fd);
+	if (n < 4 || pg[1] != 0x80)
+		return;
+	len = pg[3] < n - 4 ? pg[3] : n - 4;
+	while (len > 0 && pg[4 + len - 1] == ' ')
+		len--;
+	sfmt(v->tag, sizeof(v->tag), "%.*s", len, (char *)pg + 4);
+}
+
+/* virtio-input: its event device, tagged with its serial (uniq). */
+static void probe_input(struct vdev *v)
+{
+	char in[32], path[128];
+
+	if (first_entry(in, sizeof(in), "/sys/bus/virtio/devices/%s/input", v->name))
+		return;
+	sfmt(path, sizeof(path), "%s/input/%s", v->name, in);
+	sysread(v->tag, sizeof(v->tag), "/sys/bus/virtio/devices/%s/uniq", path);
+	if (!v->tag[0])
+		strcpy(v->tag, "-");
+	first_glob(v->evdev, sizeof(v->evdev), "/sys/bus/virtio/devices/%s/event*", path);
+}
+
 static void probe(struct vdev *v)
 {
 	static const char *names[24] = { [1] = "net", [2] = "blk", [3] = "console",
@@ -383,6 +526,17 @@ static void probe(struct vdev *v)
 		sysread(v->tag, sizeof(v->tag), "/sys/class/net/%s/address", v->ifname);
 		sscanf(v->tag, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &v->mac[0],
 		       &v->mac[1], &v->mac[2], &v->mac[3], &v->mac[4], &v->mac[5]);
+	} else if (v->vtype == 8) {
+		probe_scsi(v);
+	} else if (v->vtype == 4) {	/* no serial: the PCI slot the host chose */
+		const char *dot = strrchr(v->parent, '.');
+
+		if (!strcmp(v->transport, "mmio"))
+			strcpy(v->tag, "rng@mmio");
+		else if (dot && dot - v->parent >= 2)
+			sfmt(v->tag, sizeof(v->tag), "rng@%.2s", dot - 2);
+	} else if (v->vtype == 18) {
+		probe_input(v);
 	}
 }
 
@@ -618,6 +772,86 @@ static int net_test(const struct vdev *a, const struct vdev *b, char *res, size_
  * Run one test in a child with a watchdog.  A child stuck in D state is left
  * behind: we only wait for its answer on a pipe.
  */
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	return close(fd) || !ok ? -1 : 0;
+}
+
+/*
+ * virtio-rng: make it the current hwrng, stop the kernel's fill thread
+ * (quality 0) and read: every byte must come from the host's file.
+ */
+static int rng_test(const struct vdev *v, char *res, size_t len)
+{
+	static uint8_t buf[RNG_READ];
+	int fd, n = 0, runs;
+	ssize_t r;
+
+	if (!v->rng[0])
+		return sfmt(res, len, "bad:nohwrng");
+	if (write_str("/sys/class/misc/hw_random/rng_current", v->rng))
+		return sfmt(res, len, "bad:rng_current:%d", errno);
+	write_str("/sys/class/misc/hw_random/rng_quality", "0");
+	fd = open("/dev/hwrng", O_RDONLY);
+	if (fd < 0)
+		return sfmt(res, len, "bad:open:%d", errno);
+	while (n < RNG_READ && (r = read(fd, buf + n, RNG_READ - n)) > 0)
+		n += r;
+	close(fd);
+	if (n < RNG_READ)
+		return sfmt(res, len, "bad:short:%d", n);
+	runs = rng_runs(buf, n, dev_seed(run_seed, v->tag));
+	if (runs < 0)
+		return sfmt(res, len, "bad:data@%d", -1 - runs);
+	if (runs > 16)
+		return sfmt(res, len, "bad:runs:%d", runs);
+	return sfmt(res, len, "ok");
+}
+
+/*
+ * virtio-input: listen on its event device, tell the host, and check that
+ * the events it sends arrive, in order: a keyboard's 8 keys (press and
+ * release), a tablet's 8 X positions.
+ */
+static int input_test(const struct vdev *v, char *res, size_t len)
+{
+	static const unsigned short letter[26] = {
+		KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I,
+		KEY_J, KEY_K, KEY_L, KEY_M, KEY_N, KEY_O, KEY_P, KEY_Q, KEY_R,
+		KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z };
+	int kbd = !strncmp(v->tag, "kbd", 3), got = 0, fd;
+	uint32_t want[NINPUT];
+	struct input_event e;
+	char path[64];
+
+	input_values(want, dev_seed(run_seed, v->tag), v->tag);
+	sfmt(path, sizeof(path), "/dev/input/%s", v->evdev);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return sfmt(res, len, "bad:open:%d", errno);
+	out("VTEST input-ready tag=%s", v->tag);
+	while (got < (kbd ? 2 : 1) * NINPUT) {
+		if (read(fd, &e, sizeof(e)) != sizeof(e))
+			return sfmt(res, len, "bad:read:%d", errno);
+		if (kbd && e.type == EV_KEY && e.value != 2) {
+			if (e.code != letter[want[got / 2]] || e.value != !(got % 2))
+				return sfmt(res, len, "bad:key%d=%d/%d", got, e.code, e.value);
+			got++;
+		} else if (!kbd && e.type == EV_ABS && e.code == ABS_X) {
+			if ((uint32_t)e.value != want[got])
+				return sfmt(res, len, "bad:x%d=%d", got, e.value);
+			got++;
+		}
+	}
+	close(fd);
+	return sfmt(res, len, "ok");
+}
+
 static void run_test(struct vdev *v, struct vdev *peer, char *res, size_t len)
 {
 	struct pollfd pfd = { .events = POLLIN };
@@ -636,8 +870,12 @@ static void run_test(struct vdev *v, struct vdev *peer, char *res, size_t len)
 		char buf[64] = "bad:?";
 
 		alarm(WATCHDOG_S);
-		if (v->vtype == 2)
+		if (v->vtype == 2 || v->vtype == 8)
 			blk_test(v, buf, sizeof(buf));
+		else if (v->vtype == 4)
+			rng_test(v, buf, sizeof(buf));
+		else if (v->vtype == 18)
+			input_test(v, buf, sizeof(buf));
 		else
 			net_test(v, peer, buf, sizeof(buf));
 		_exit(write(p[1], buf, strlen(buf)) < 0);
@@ -673,14 +911,23 @@ static void do_io(struct vdev *devs, int n)
 	if (sock >= 0)
 		close(sock);
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0, rngs = 0; i < n; i++) {
 		struct vdev *v = &devs[i];
 
-		if (v->vtype == 2) {
+		if (v->vtype == 2 || v->vtype == 8) {
 			if (v->disk[0])
 				run_test(v, NULL, v->io, sizeof(v->io));
 			else
 				strcpy(v->io, "bad:nodisk");
+		} else if (v->vtype == 4) {
+			/* virtio-rng names its hwrng by probe order, as we list them */
+			sfmt(v->rng, sizeof(v->rng), "virtio_rng.%d", rngs++);
+			run_test(v, NULL, v->io, sizeof(v->io));
+		} else if (v->vtype == 18) {
+			if (v->evdev[0])
+				run_test(v, NULL, v->io, sizeof(v->io));
+			else
+				strcpy(v->io, "bad:noevdev");
 		}
 		if (v->vtype != 1 || v->paired)
 			continue;

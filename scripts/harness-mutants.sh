@@ -10,7 +10,14 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 res=$RES/$BASE/harness-mutants
 mkdir -p "$res"
-rows=$(grep -v '^#' "$top/config/harness-mutants.tsv" | sed 1d | grep .)
+tsv=$top/config/harness-mutants.tsv
+rows=$(grep -v '^#' "$tsv" | sed 1d | grep .)
+# a row's field by column name; a column "BASE:NAME" overrides NAME on BASE
+field() {
+	grep -v '^#' "$tsv" | awk -F'\t' -v n="$1" -v c="$2" -v o="$BASE:$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == n { print (o in col && $(col[o]) != "=") ? $(col[o]) : $(col[c]) }'
+}
 [ $# -gt 0 ] || set -- $(printf '%s\n' "$rows" | cut -f1)
 for name in "$@"; do
 	printf '%s\n' "$rows" | cut -f1 | grep -qx "$name" ||
@@ -21,10 +28,9 @@ n=$# i=0 bad=0
 { echo "TAP version 13"; echo "1..$n"; } >"$tap"
 for name in "$@"; do
 	i=$((i + 1))
-	line=$(printf '%s\n' "$rows" | awk -F'\t' -v n="$name" '$1 == n')
-	file=$(printf '%s' "$line" | cut -f2) expr=$(printf '%s' "$line" | cut -f3)
-	env=$(printf '%s' "$line" | cut -f4) check=$(printf '%s' "$line" | cut -f5)
-	want=$(printf '%s' "$line" | cut -f6) what=$(printf '%s' "$line" | cut -f7)
+	file=$(field "$name" file) expr=$(field "$name" substitution)
+	env=$(field "$name" env) check=$(field "$name" check)
+	want=$(field "$name" caught) what=$(field "$name" what)
 	o=$res/$name
 	rm -rf "$o" && mkdir -p "$o"
 	set --

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Run the project's KUnit suites in UML with the tree's own kunit.py.
 # usage: kunit.sh [VARIANT]      (default: series)
-# Writes the raw KTAP to build/results/kunit-VARIANT.ktap; exits non-zero if
+# Writes the raw KTAP to build/results/BASE/kunit-VARIANT.ktap; exits non-zero if
 # a test failed, the kernel crashed, or no test ran.
 set -eu
 . "$(dirname "$0")/lib.sh"
 variant=${1:-series}
-res=$top/build/results
+res=$RES/$BASE
 bd=${KUNIT_OUT:-$OUT/um-$variant}
 mkdir -p "$res" "$bd"
 checkout_variant "$variant"

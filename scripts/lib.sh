@@ -85,7 +85,7 @@ if command -v ccache >/dev/null; then cc="ccache gcc"; fi
 # Steps of check.sh and upstream-check.sh: run_step NAME CMD...; the output
 # goes to the terminal and to build/results/NAME.log; a line per step is
 # added to $STEPS (name, verdict, seconds, the step's last "X: N passed" line).
-STEPS= STEPS_PASS=0 STEPS_FAIL=0
+STEPS= STEPS_PASS=0 STEPS_FAIL=0 STEPS_FAILED=
 run_step() {
 	name=$1; shift
 	mkdir -p "$RES"
@@ -96,7 +96,7 @@ run_step() {
 	if [ "$(cat "$RES/$name.rc")" = 0 ]; then
 		r=PASS; STEPS_PASS=$((STEPS_PASS + 1))
 	else
-		r=FAIL; STEPS_FAIL=$((STEPS_FAIL + 1))
+		r=FAIL; STEPS_FAIL=$((STEPS_FAIL + 1)); STEPS_FAILED="$STEPS_FAILED $name"
 	fi
 	last=$(grep -E '^[a-z0-9./ =-]+: [0-9]+ passed' "$RES/$name.log" | tail -n 1)
 	STEPS="$STEPS$(printf '%-16s %-4s %5ss  %s' "$name" "$r" "$(( $(date +%s) - start ))" "$last")

@@ -1,17 +1,18 @@
 #!/bin/sh
 # Do the KUnit suites fail when the behaviour they name is reverted?  Each row
-# of config/mutants.tsv is applied to the series in the worktree
-# build/mutant, UML is built (incrementally, through ccache) and the suites
+# of config/mutants-BASE.tsv is applied to the series in the worktree
+# build/BASE/mutant, UML is built (incrementally, through ccache) and the suites
 # run: a mutant that KUnit does not catch fails this script.
 # usage: mutants.sh [ROW...]     (row numbers, default: all)
-# TAP on stdout and in build/results/mutants.tap.
+# TAP on stdout and in build/results/BASE/mutants.tap.
 set -eu
 . "$(dirname "$0")/lib.sh"
-res=$top/build/results
-wt=$top/build/mutant bd=$OUT/um-mutant
+res=$RES/$BASE
+wt=$top/build/$BASE/mutant bd=$OUT/um-mutant tsv=$top/config/mutants-$BASE.tsv
+[ -f "$tsv" ] || die "no mutants for base $BASE ($tsv)"
 mkdir -p "$res" "$bd"
 rm -f "$res/mutants.tap.prov"
-rows=$(grep -v '^#' "$top/config/mutants.tsv" | grep .)
+rows=$(grep -v '^#' "$tsv" | grep .)
 n=$(printf '%s\n' "$rows" | wc -l)
 [ $# -gt 0 ] || set -- $(seq 1 "$n")
 

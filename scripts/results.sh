@@ -31,18 +31,18 @@ missing() {
 {
 	python3 "$top/scripts/vdma.py" results --base "$BASE" || exit 1
 	echo
-	if current "$res/kunit-series.ktap"; then
-		echo "KUnit (UML), $(sed -n 's/^date=//p' "$res/kunit-series.ktap.prov"):"
-		grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' "$res/kunit-series.txt" |
+	if current "$res/$BASE/kunit-series.ktap"; then
+		echo "KUnit (UML), $(sed -n 's/^date=//p' "$res/$BASE/kunit-series.ktap.prov"):"
+		grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' "$res/$BASE/kunit-series.txt" |
 			sed 's/^\[[0-9:]*\] /  /'
 		echo
-	else missing KUnit "$res/kunit-series.ktap"; fi
-	n=$(grep -v '^#' "$top/config/mutants.tsv" | grep -c .)
-	if current "$res/mutants.tap" && grep -qx "1..$n" "$res/mutants.tap"; then
+	else missing KUnit "$res/$BASE/kunit-series.ktap"; fi
+	n=$(grep -v '^#' "$top/config/mutants-$BASE.tsv" | grep -c .)
+	if current "$res/$BASE/mutants.tap" && grep -qx "1..$n" "$res/$BASE/mutants.tap"; then
 		echo "KUnit mutants (each reverts one behaviour; KUnit must fail):"
-		grep -E '^(ok|not ok) |^mutants:' "$res/mutants.tap" | sed 's/^/  /'
+		grep -E '^(ok|not ok) |^mutants:' "$res/$BASE/mutants.tap" | sed 's/^/  /'
 		echo
-	else missing "KUnit mutants (all $n)" "$res/mutants.tap"; fi
+	else missing "KUnit mutants (all $n)" "$res/$BASE/mutants.tap"; fi
 	if [ -f "$res/upstream-check.log" ] && grep -q "series $cur," "$res/upstream-check.log"; then
 		echo "make upstream-check (checkpatch, sparse/W=1, kernel-doc, bisect, cross):"
 		sed -n '/^upstream-check /,/^upstream-check: [0-9]* passed/p' "$res/upstream-check.log" |

@@ -5,7 +5,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 command -v sparse >/dev/null || die "sparse is not installed: run 'make deps'"
-res=$top/build/results
+res=$RES/$BASE
 mkdir -p "$res"
 files=$(kgit diff --name-only base series -- '*.c')
 [ -n "$files" ] || die "sparse: the series touches no .c file"

@@ -107,9 +107,9 @@ class Rows(unittest.TestCase):
     def test_filter_words_match_fields(self):
         rows = vdma.table('matrix')
         sel = [r for r in rows if vdma.match_filter(r, 'intel translated')]
-        self.assertEqual(len(sel), 4)
+        self.assertEqual(len(sel), 6)
         self.assertEqual({r['kind'] for r in sel},
-                         {'legacy', 'transitional', 'modern', 'modern-ap'})
+                         {'legacy', 'transitional', 'modern', 'modern-ap', 'others', 'others-ap'})
         sel = [r for r in rows if vdma.match_filter(r, 'iommu=intel|amd kind=modern-ap')]
         self.assertEqual(len(sel), 4)
         self.assertEqual(len([r for r in rows if vdma.match_filter(r, 'bypass')]), 0)

@@ -28,8 +28,10 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -140,19 +142,44 @@ class Scenario:
     kinds: list
 
     def devices(self):
-        """What the guest must find: one blk and two nets per kind, with
-        the tag each carries and what it must report."""
+        """What the guest must find, per kind the devices of its "devices"
+        column (config/kinds.tsv), with the tag each carries and what it
+        must report."""
         io = {r['iommu']: r for r in table('iommus')}[self.iommu]
         kinds = {r['kind']: r for r in table('kinds')}
         devs = []
         for k in self.kinds:
             kr = kinds[k]
             common = dict(row_kind=k, kind=kr['reports'], transport=io['bus'], ap=int(kr['ap']))
-            devs.append(dict(common, type='blk', tag=k))
-            for n in (1, 2):
-                devs.append(dict(common, type='net',
-                                 tag=f"52:54:00:12:0{kr['index']}:0{n}"))
+            for t, tag in device_tags(kr, io['bus']):
+                devs.append(dict(common, type=t, tag=tag))
         return devs
+
+    def disk_kinds(self):
+        """The kinds whose boot carries a disk (virtio-blk or virtio-scsi)."""
+        kinds = {r['kind']: r for r in table('kinds')}
+        return [k for k in self.kinds if {'blk', 'scsi'} & set(kinds[k]['devices'].split())]
+
+
+def device_tags(kr, bus):
+    """(type, tag) of each device of a kinds.tsv row: a disk's serial is the
+    kind, a NIC's tag its MAC, virtio-rng's the PCI slot QEMU puts it in
+    (it has no serial), an input device's its serial."""
+    i = int(kr['index'])
+    out, nets = [], 0
+    for t in kr['devices'].split():
+        if t in ('blk', 'scsi'):
+            out.append((t, kr['kind']))
+        elif t == 'net':
+            nets += 1
+            out.append((t, f"52:54:00:12:0{i}:0{nets}"))
+        elif t == 'rng':
+            out.append((t, 'rng@mmio' if bus == 'mmio' else f'rng@{0x10 + i:02x}'))
+        elif t in ('keyboard', 'tablet'):
+            out.append(('input', f"{'kbd' if t == 'keyboard' else 'tab'}{i}"))
+        else:
+            die(f"vdma: kind {kr['kind']}: unknown device '{t}' (config/kinds.tsv)")
+    return out
 
 
 def tsc_khz():
@@ -175,7 +202,7 @@ def qemu_binary():
     return os.environ.get('VDMA_QEMU', 'qemu-system-x86_64')
 
 
-def qemu_command(sc, kernel, initrd, outdir, seed, guest):
+def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
     """QEMU's argv and the kernel command line for a scenario."""
     io = {r['iommu']: r for r in table('iommus')}
     if sc.iommu not in io:
@@ -196,22 +223,45 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest):
         if k not in kinds:
             die(f"vdma: unknown kind '{k}' (config/kinds.tsv)")
         kr, i = kinds[k], kinds[k]['index']
-        img = outdir / f'disk-{k}.img'
-        subprocess.run([str(guest / 'vtest-host'), '--mkimg', str(img), k, str(seed)],
-                       check=True)
-        if io['bus'] == 'mmio':
+        mmio = io['bus'] == 'mmio'
+        if mmio:
             if kr['mmio'] == 'x':
                 die(f"vdma: kind {k} does not exist on virtio-mmio")
             if kr['mmio'] != '-':
                 args += ['-global', kr['mmio']]
-            blk, net, opt = 'virtio-blk-device', 'virtio-net-device', ''
+            opt = ''
         else:
-            blk, net, opt = 'virtio-blk-pci', 'virtio-net-pci,romfile=', ',' + kr['pci']
-        args += ['-drive', f'file={img},format=raw,if=none,id=d{i},cache=writethrough',
-                 '-device', f'{blk},drive=d{i},serial={k}{opt}']
-        for n in (1, 2):
-            args += ['-netdev', f'hubport,id=n{i}{n},hubid={i}',
-                     '-device', f'{net},netdev=n{i}{n},mac=52:54:00:12:0{i}:0{n}{opt}']
+            opt = ',' + kr['pci']
+
+        def dev(name, props, pci_extra=''):
+            return ['-device', f"virtio-{name}-{'device' if mmio else 'pci'},{props}"
+                    f"{'' if mmio else pci_extra}{opt}"]
+        for t, tag in device_tags(kr, io['bus']):
+            if t in ('blk', 'scsi'):
+                img = outdir / f'disk-{k}.img'
+                subprocess.run([str(guest / 'vtest-host'), '--mkimg', str(img), k, str(seed)],
+                               check=True)
+                args += ['-drive', f'file={img},format=raw,if=none,id=d{i},cache=writethrough']
+                if t == 'blk':
+                    args += dev('blk', f'drive=d{i},serial={k}')
+                else:
+                    args += dev('scsi', f'id=scsi{i}') + [
+                        '-device', f'scsi-hd,bus=scsi{i}.0,drive=d{i},serial={k}']
+            elif t == 'net':
+                n = tag[-1]
+                args += ['-netdev', f'hubport,id=n{i}{n},hubid={i}']
+                args += dev('net', f'netdev=n{i}{n},mac={tag}', ',romfile=')
+            elif t == 'rng':
+                f = outdir / f'rng-{k}.bin'
+                subprocess.run([str(guest / 'vtest-host'), '--mkrng', str(f), tag, str(seed)],
+                               check=True)
+                args += ['-object', f'rng-random,id=rng{i},filename={f}']
+                args += dev('rng', f'rng=rng{i}', f',addr=0x{0x10 + int(i):02x}')
+            elif t == 'input':
+                args += dev('keyboard' if tag.startswith('kbd') else 'tablet',
+                            f'id={tag},serial={tag}')
+    if qmp:
+        args += ['-qmp', f'unix:{qmp},server=on,wait=off']
     args += ['-nodefaults', '-no-reboot', '-nographic', '-monitor', 'none',
              '-serial', f'file:{outdir}/console.log', '-m', '512', '-smp', '1',
              '-cpu', 'max', '-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
@@ -296,7 +346,10 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
         run.update(status='no-kernel', error=f'no kernel image {kernel}')
         return save_run(outdir, run)
     extra_append = append
-    argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest)
+    inputs = {d['tag'] for d in run['devices'] if d['type'] == 'input'}
+    qdir = tempfile.mkdtemp(prefix='vdma-') if inputs else None	# a short socket path
+    qmp = f'{qdir}/qmp' if qdir else None
+    argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest, qmp)
     argv += ['-append', append + (' ' + extra_append if extra_append else '')]
     (outdir / 'cmdline').write_text(' '.join(
         a if re.fullmatch(r'[\w,=.:/+-]+', a) else f"'{a}'" for a in argv) + '\n')
@@ -309,8 +362,14 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
         return save_run(outdir, run)
     broken = None
     status = 'exited'
+    sent = run['input'] = {}
     while p.poll() is None:
         now = time.monotonic()
+        if inputs and len(sent) < len(inputs):
+            console = (outdir / 'console.log').read_text(errors='replace')
+            for tag in re.findall(r'^VTEST input-ready tag=(\S+)', console, re.M):
+                if tag in inputs and tag not in sent:
+                    sent[tag] = send_input(qmp, tag, guest, seed)
         if broken is None and broken_virtio((outdir / 'qemu.log').read_text(errors='replace')):
             broken = now
         if broken is not None and now - broken >= BROKEN_GRACE:
@@ -327,12 +386,57 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
             break
         time.sleep(0.25)
     run.update(status=status, rc=p.returncode, secs=round(time.monotonic() - start, 1))
-    for k in sc.kinds:
+    if qdir:
+        shutil.rmtree(qdir, ignore_errors=True)
+    for k in sc.disk_kinds():
         r = subprocess.run([str(guest / 'vtest-host'), '--checkimg',
                             str(outdir / f'disk-{k}.img'), k, str(seed)],
                            capture_output=True, text=True)
         run['disks'][k] = (r.stdout.strip() or r.stderr.strip() or 'bad:nooutput')
     return save_run(outdir, run)
+
+
+def send_input(qmp, tag, guest, seed):
+    """Send the input device TAG its events (vtest-host --input: the guest
+    expects the same) through QEMU's QMP socket: "sent", or what failed."""
+    r = subprocess.run([str(guest / 'vtest-host'), '--input', tag, str(seed)],
+                       capture_output=True, text=True)
+    if r.returncode:
+        return f'bad:vtest-host:{r.stderr.strip()[:80]}'
+    events = []
+    for v in map(int, r.stdout.split()):
+        if tag.startswith('kbd'):
+            key = dict(type='qcode', data=chr(ord('a') + v))
+            events += [[dict(type='key', data=dict(down=d, key=key))] for d in (True, False)]
+        else:
+            events.append([dict(type='abs', data=dict(axis='x', value=v)),
+                           dict(type='abs', data=dict(axis='y', value=v))])
+    try:
+        with socket.socket(socket.AF_UNIX) as so:
+            so.settimeout(5)
+            so.connect(qmp)
+            f = so.makefile('rwb')
+
+            def cmd(name, args=None):
+                f.write(json.dumps(dict(execute=name, **({'arguments': args} if args else {})))
+                        .encode() + b'\n')
+                f.flush()
+                while True:
+                    line = f.readline()
+                    if not line:
+                        raise OSError('QMP closed')
+                    rep = json.loads(line)
+                    if 'return' in rep or 'error' in rep:
+                        return rep
+            json.loads(f.readline())		# the greeting
+            cmd('qmp_capabilities')
+            for ev in events:
+                rep = cmd('input-send-event', dict(events=ev))
+                if 'error' in rep:
+                    return f"bad:qmp:{rep['error'].get('desc', '')[:80]}"
+    except (OSError, ValueError) as e:
+        return f'bad:qmp:{e}'
+    return 'sent'
 
 
 def broken_virtio(qemu_log):
@@ -477,7 +581,7 @@ ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-cras
           'timeout-before-init', 'guest-fatal', 'garbled-console', 'kmsg-incomplete',
           'dump-unparsable', 'no-result']
 # What a device's I/O must report to count as verified, by device type.
-IO_OK = {'blk': 'ok', 'net': 'ok:64+64'}
+IO_OK = {'blk': 'ok', 'net': 'ok:64+64', 'scsi': 'ok', 'rng': 'ok', 'input': 'ok'}
 
 
 @dataclass
@@ -516,7 +620,7 @@ def findings(run, boot):
             out.append(('unexpected-device', f"{d['name']} repeats tag {d['tag']}"))
         elif d['tag'] in want:
             seen[d['tag']] = d
-        elif d['type'] in ('blk', 'net'):
+        elif d['type'] in IO_OK:
             out.append(('unexpected-device', f"{d['name']} {d['type']} tag={d['tag']}"))
     if boot.end:
         missing = [t for t in want if t not in seen]
@@ -539,7 +643,7 @@ def findings(run, boot):
         if d['unbind'] != 'ok':
             out.append(('unbind-error', f"{d['name']} {tag}: unbind={d['unbind']}"))
     if boot.end:
-        kinds = {d['row_kind'] for d in run['devices'] if d['type'] == 'blk'}
+        kinds = {d['row_kind'] for d in run['devices'] if d['type'] in ('blk', 'scsi')}
         disks = run.get('disks', {})
         for k in sorted(kinds | set(disks)):
             if disks.get(k) != 'ok':
