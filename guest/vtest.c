@@ -6,7 +6,7 @@
  * (from the DMA-API debug dump), verify I/O on virtio-blk, virtio-net,
  * virtio-scsi (a disk, as virtio-blk), virtio-rng (the bytes of a file the
  * host made for it) and virtio-input (events the host sends when the guest
- * says it listens: "VTEST input-ready tag=SERIAL"),
+ * says it listens: "VTEST listen tag=SERIAL"),
  * unbind the drivers and look for mappings left behind, print "VTEST ..."
  * lines on the console (parsed by scripts/vdma.py) and reboot.
  *
@@ -23,7 +23,7 @@
  *                                      w[i] = i * RNG_MUL ^ seed(TAG)
  *   vtest --input TAG SEED             the 8 values the host sends to the
  *                                      input device TAG (keys: 0..25 for
- *                                      a..z; tablet: an X position)
+ *                                      a..z; tablet: X positions 1..32767)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -210,8 +210,16 @@ static void input_values(uint32_t *v, uint32_t seed, const char *tag)
 {
 	uint32_t x = seed ? seed : 1;
 
-	for (int i = 0; i < NINPUT; i++)
-		v[i] = xs32(&x) % (strncmp(tag, "kbd", 3) ? 32768 : 26);
+	for (int i = 0; i < NINPUT; i++) {
+		if (!strncmp(tag, "kbd", 3)) {
+			v[i] = xs32(&x) % 26;
+			continue;
+		}
+		/* the input core drops a position equal to the last one (0 first) */
+		v[i] = 1 + xs32(&x) % 32767;
+		if (v[i] == (i ? v[i - 1] : 0))
+			v[i] = v[i] % 32767 + 1;
+	}
 }
 
 /* Byte k of the virtio-rng stream of seed. */
@@ -834,7 +842,7 @@ static int input_test(const struct vdev *v, char *res, size_t len)
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return sfmt(res, len, "bad:open:%d", errno);
-	out("VTEST input-ready tag=%s", v->tag);
+	out("VTEST listen tag=%s", v->tag);
 	while (got < (kbd ? 2 : 1) * NINPUT) {
 		if (read(fd, &e, sizeof(e)) != sizeof(e))
 			return sfmt(res, len, "bad:read:%d", errno);
@@ -954,6 +962,12 @@ static void do_io(struct vdev *devs, int n)
 }
 
 /* ---- unbinding: what the drivers leave mapped ---- */
+
+/* The device types whose I/O is tested: net, blk, rng, scsi, input. */
+static int tested(int vtype)
+{
+	return vtype == 1 || vtype == 2 || vtype == 4 || vtype == 8 || vtype == 18;
+}
 
 static void unbind(struct vdev *v)
 {
@@ -1090,7 +1104,7 @@ static int guest_main(void)
 		do_io(devs, n);
 	read_dump(&m);
 	for (int i = 0; i < n; i++)
-		if (devs[i].vtype == 1 || devs[i].vtype == 2)
+		if (tested(devs[i].vtype))
 			unbind(&devs[i]);
 	read_dump(&after);
 	out("VTEST dump available=%d entries=%d unparsed=%d", m.avail,

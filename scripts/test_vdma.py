@@ -142,6 +142,40 @@ class Rows(unittest.TestCase):
                           ('net', '52:54:00:12:04:02', 'modern', 1, 'pci')])
         self.assertEqual(vdma.Scenario('mmio', '-', ['legacy']).devices()[0]['transport'], 'mmio')
 
+    def test_devices_of_the_other_kinds(self):
+        devs = vdma.Scenario('amd', 'passthrough', ['others', 'others-ap']).devices()
+        self.assertEqual([(d['type'], d['tag'], d['ap']) for d in devs],
+                         [('scsi', 'others', 0), ('rng', 'rng@15', 0), ('input', 'kbd5', 0),
+                          ('scsi', 'others-ap', 1), ('rng', 'rng@16', 1), ('input', 'tab6', 1)])
+        sc = vdma.Scenario('mmio', '-', ['others'])
+        self.assertEqual([d['tag'] for d in sc.devices()], ['others', 'rng@mmio', 'kbd5'])
+        self.assertEqual(sc.disk_kinds(), ['others'])
+
+    def test_qemu_arguments_of_the_other_kinds(self):
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        guest = d / 'guest'
+        guest.mkdir()
+        (guest / 'vtest-host').write_text('#!/bin/sh\n: >"$2"\n')
+        (guest / 'vtest-host').chmod(0o755)
+        argv, _ = vdma.qemu_command(vdma.Scenario('intel', 'translated', ['others-ap']),
+                                    'bzImage', 'initrd', d, 7, guest, qmp='/tmp/q')
+        line = ' '.join(argv)
+        for want in ('-device virtio-scsi-pci,id=scsi6,disable-legacy=on,iommu_platform=on',
+                     '-device scsi-hd,bus=scsi6.0,drive=d6,serial=others-ap',
+                     f'-object rng-random,id=rng6,filename={d}/rng-others-ap.bin',
+                     '-device virtio-rng-pci,rng=rng6,addr=0x16,disable-legacy=on,iommu_platform=on',
+                     '-device virtio-tablet-pci,id=tab6,serial=tab6,disable-legacy=on,iommu_platform=on',
+                     '-qmp unix:/tmp/q,server=on,wait=off'):
+            self.assertIn(want, line)
+        argv, _ = vdma.qemu_command(vdma.Scenario('mmio', '-', ['others']),
+                                    'bzImage', 'initrd', d, 7, guest)
+        line = ' '.join(argv)
+        for want in ('-device virtio-scsi-device,id=scsi5 ', '-device virtio-rng-device,rng=rng5 ',
+                     '-device virtio-keyboard-device,id=kbd5,serial=kbd5 '):
+            self.assertIn(want, line)
+        self.assertNotIn('-qmp', line)
+
 
 class Runner(unittest.TestCase):
     """The runner's infrastructure outcomes, with a QEMU that is not one."""
