@@ -87,6 +87,18 @@ def base_row(base):
     die(f"vdma: no base '{base}' in config/bases.tsv")
 
 
+def base_kinds(base):
+    """The device kinds a base's boots carry (config/bases.tsv, "kinds")."""
+    want = base_row(base).get('kinds', '-')
+    kinds = [k['kind'] for k in table('kinds')]
+    if want == '-':
+        return kinds
+    for k in want.split(','):
+        if k not in kinds:
+            die(f"vdma: base {base}: unknown kind '{k}' (config/kinds.tsv)")
+    return [k for k in kinds if k in want.split(',')]
+
+
 def primary_base():
     return table('bases')[0]['name']
 
@@ -848,7 +860,7 @@ def cmd_matrix(a):
         if v not in variants_of(base):
             die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
     flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
-    allrows = table('matrix')
+    allrows = [r for r in table('matrix') if r['kind'] in base_kinds(base)]
     rows = [r for r in allrows if match_filter(r, flt)]
     if not rows:
         die(f"vdma: no matrix row matches filter '{flt}' "
@@ -918,8 +930,8 @@ def cmd_demo(a):
     """Boot all kinds at once and print, per device, what it got; exit 1
     unless every device verified its I/O on the path matrix.tsv expects."""
     base = a.base or primary_base()
-    kinds = [k['kind'] for k in table('kinds')
-             if not (a.iommu == 'mmio' and k['mmio'] == 'x')]
+    kinds = [k['kind'] for k in table('kinds') if k['kind'] in base_kinds(base)
+             and not (a.iommu == 'mmio' and k['mmio'] == 'x')]
     if a.iommu == 'mmio':
         kinds = kinds[:1]
     rows = {r['kind']: r for r in table('matrix')
