@@ -13,15 +13,7 @@ checkout_variant "$variant"
 
 # Keep only the options whose symbol this tree defines.
 cfg=$bd/project.kunitconfig
-: >"$cfg"
-grep '^CONFIG_' "$top/config/kunitconfig" | while read -r opt; do
-	sym=${opt%%=*}; sym=${sym#CONFIG_}
-	if grep -rqs --include='Kconfig*' -E "^(menu)?config $sym\$" "$K"; then
-		echo "$opt" >>"$cfg"
-	else
-		say "kunit: $variant has no $sym, leaving it out"
-	fi
-done
+kunitconfig_for "$K" "$cfg"
 
 kunit="python3 tools/testing/kunit/kunit.py"
 say "kunit: building UML for $variant in $bd (log: $bd/build.log)"

@@ -82,6 +82,20 @@ export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness KBUILD_BUILD_VERSION=
 cc="gcc"
 if command -v ccache >/dev/null; then cc="ccache gcc"; fi
 
+# config/kunitconfig without the options whose Kconfig symbol TREE does not
+# define (the base, a prefix of the series, another base's series): OUT.
+kunitconfig_for() {
+	: >"$2"
+	grep '^CONFIG_' "$top/config/kunitconfig" | while read -r opt; do
+		sym=${opt%%=*}; sym=${sym#CONFIG_}
+		if grep -rqs --include='Kconfig*' -E "^(menu)?config $sym\$" "$1"; then
+			echo "$opt" >>"$2"
+		else
+			say "kunit: $BASE $(git -C "$1" rev-parse --short HEAD) has no $sym, leaving it out"
+		fi
+	done
+}
+
 # Steps of check.sh and upstream-check.sh: run_step NAME CMD...; the output
 # goes to the terminal and to build/results/NAME.log; a line per step is
 # added to $STEPS (name, verdict, seconds, the step's last "X: N passed" line).

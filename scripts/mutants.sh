@@ -18,7 +18,7 @@ n=$(printf '%s\n' "$rows" | wc -l)
 
 [ -d "$wt" ] || kgit worktree add -q --detach "$wt" series
 git -C "$wt" checkout -q --detach -f "$(kgit rev-parse series)"
-cp "$top/config/kunitconfig" "$bd/project.kunitconfig"
+kunitconfig_for "$wt" "$bd/project.kunitconfig"
 kunit="python3 tools/testing/kunit/kunit.py"
 
 {
