@@ -268,7 +268,7 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
                 subprocess.run([str(guest / 'vtest-host'), '--mkrng', str(f), tag, str(seed)],
                                check=True)
                 args += ['-object', f'rng-random,id=rng{i},filename={f}']
-                args += dev('rng', f'rng=rng{i}', f',addr=0x{0x10 + int(i):02x}')
+                args += dev('rng', f'rng=rng{i}', f",addr=0x{tag.split('@')[1]}")
             elif t == 'input':
                 args += dev('keyboard' if tag.startswith('kbd') else 'tablet',
                             f'id={tag},serial={tag}')
