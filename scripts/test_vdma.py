@@ -269,6 +269,87 @@ class Reports(unittest.TestCase):
             vdma.RESULTS = old
 
 
+class Bench(unittest.TestCase):
+    """vdma.py bench-report: the benchmark's verdicts (scripts/bench.sh)."""
+
+    LINE = ('[17:02:11]     # virtio_ring_bench: bench: case={case} ns_per_cycle={ns} '
+            'cycles=200000 completions={done} ns_total={tot} vdev_map={m}\n')
+    CASES = ('split-direct-out1-noap', 'packed-indirect-out4-ap', 'split-direct-out4-map')
+
+    def boot(self, variant, ns, done=200000, maps=None):
+        out = ''
+        for c in self.CASES:
+            m = vdma.bench_map_expected(variant, c, 'vdev_map') if maps is None else maps[c]
+            out += self.LINE.format(case=c, ns=int(ns[c]), done=done,
+                                    tot=int(ns[c] * 200000), m=m)
+        return out
+
+    def rounds(self, base, series, n=15, jitter=0.01):
+        """n rounds of boots whose cases take base[c] and series[c] ns
+        per cycle, with a deterministic jitter of +-jitter."""
+        rs = []
+        for i in range(n):
+            j = 1 + jitter * ((i * 7919) % 11 - 5) / 5
+            b = {c: base[c] * j for c in self.CASES}
+            s = {c: series[c] * (2 - j) for c in self.CASES}
+            rs.append((vdma.bench_parse(self.boot('base', b)),
+                       vdma.bench_parse(self.boot('series', s))))
+        return rs
+
+    def verdicts(self, series, base=None, **kw):
+        base = base or {c: 100.0 for c in self.CASES}
+        rows, fails = vdma.bench_report(self.rounds(base, series, **kw))
+        return {r['case']: r['result'] for r in rows}, fails
+
+    def test_parse(self):
+        f = vdma.bench_parse(self.boot('series', {c: 100.5 for c in self.CASES}))
+        self.assertEqual(list(f), list(self.CASES))
+        self.assertEqual(f['split-direct-out1-noap'],
+                         dict(ns_per_cycle=100, cycles=200000, completions=200000,
+                              ns_total=20100000, vdev_map=1))
+
+    def test_equal_kernels_pass(self):
+        v, fails = self.verdicts({c: 100.0 for c in self.CASES})
+        self.assertEqual(fails, [])
+        self.assertEqual(set(v.values()), {'PASS'})
+
+    def test_noap_may_not_be_slower(self):
+        v, fails = self.verdicts({'split-direct-out1-noap': 104.0,
+                                  'packed-indirect-out4-ap': 100.0,
+                                  'split-direct-out4-map': 100.0})
+        self.assertEqual(fails, ['split-direct-out1-noap'])
+
+    def test_ap_within_two_percent(self):
+        v, fails = self.verdicts({'split-direct-out1-noap': 100.0,
+                                  'packed-indirect-out4-ap': 101.0,
+                                  'split-direct-out4-map': 104.0}, jitter=0.002)
+        self.assertEqual(v['packed-indirect-out4-ap'], 'PASS')
+        self.assertEqual(fails, ['split-direct-out4-map'])
+
+    def test_noisy_rounds_widen_the_interval(self):
+        # 1% slower but +-10% noise: not shown slower, so it passes; the
+        # same slowdown with +-0.2% noise is shown, and fails
+        slow = {c: 101.0 for c in self.CASES}
+        self.assertIn('split-direct-out1-noap', self.verdicts(slow, jitter=0.002)[1])
+        self.assertNotIn('split-direct-out1-noap', self.verdicts(slow, jitter=0.10)[1])
+
+    def test_too_few_rounds_is_no_verdict(self):
+        v, fails = self.verdicts({c: 100.0 for c in self.CASES}, n=5)
+        self.assertEqual(set(v.values()), {'FAIL'})
+
+    def test_unusable_runs(self):
+        ns = {c: 100.0 for c in self.CASES}
+        self.assertEqual(vdma.bench_check_run('series', vdma.bench_parse(self.boot('series', ns))), [])
+        lost = vdma.bench_parse(self.boot('series', ns, done=199999))
+        self.assertEqual(len(vdma.bench_check_run('series', lost)), 3)
+        # a series that left the device without map ops ran the old bypass
+        bypass = vdma.bench_parse(self.boot('series', ns, maps={c: 0 for c in self.CASES}))
+        why = vdma.bench_check_run('series', bypass)
+        self.assertEqual(len(why), 2)
+        self.assertIn('split-direct-out1-noap: vdev_map=0', why[0])
+        self.assertEqual(vdma.bench_check_run('base', {}), ['no measurement'])
+
+
 class Summary(unittest.TextTestResult):
     pass
 

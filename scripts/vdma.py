@@ -1057,6 +1057,163 @@ def cmd_results(a):
     return 0
 
 
+# --- the virtio_ring benchmark (scripts/bench.sh) ---------------------------
+#
+# Each boot of the KUnit suite virtio_ring_bench prints, per case,
+#   bench: case=NAME ns_per_cycle=N cycles=N completions=N ns_total=N MAP=0|1
+# where MAP says how the kernel mapped the device: vdev_map (7.3: the device
+# has virtio map ops after binding) or pinned (6.12 v1: the DMA device was
+# pinned to direct mapping).  The report compares, per case, the series with
+# the base over alternating rounds.
+
+BENCH_TARGET = {'noap': 1.00, 'ap': 1.02, 'map': 1.02, 'ops': 1.02}
+BENCH_BOOTSTRAP = 10000
+BENCH_MIN_ROUNDS = 15
+
+
+def bench_parse(text):
+    """The measurement lines of one boot: {case: fields} (ints, but case)."""
+    out = {}
+    for m in re.finditer(r'bench: (case=\S+(?: \w+=\S+)*)', text):
+        f = dict(kv.split('=', 1) for kv in m.group(1).split())
+        case = f.pop('case')
+        out[case] = {k: (int(v) if v.isdigit() else v) for k, v in f.items()}
+    return out
+
+
+def bench_setup(case):
+    return case.rsplit('-', 1)[-1]
+
+
+def bench_map_expected(variant, case, key):
+    """What the map field of a case must say on a variant (None: anything)."""
+    setup = bench_setup(case)
+    if setup == 'noap':
+        return 1 if variant == 'series' else 0
+    if key == 'vdev_map':
+        return {'ap': 0, 'map': 1}.get(setup)
+    return None
+
+
+def bench_check_run(variant, fields):
+    """Why one boot's measurements cannot be used ([] if they can)."""
+    bad = []
+    if not fields:
+        return ['no measurement']
+    for case, f in fields.items():
+        if 'skipped' in f:
+            continue
+        if f.get('completions') != f.get('cycles') or not f.get('cycles'):
+            bad.append(f'{case}: {f.get("completions")} of {f.get("cycles")} cycles completed')
+        key = next((k for k in ('vdev_map', 'pinned') if k in f), None)
+        want = bench_map_expected(variant, case, key) if key else None
+        if key is None:
+            bad.append(f'{case}: says nothing of how the device was mapped')
+        elif want is not None and f[key] != want:
+            bad.append(f'{case}: {key}={f[key]}, {variant} must map it with {key}={want}')
+    return bad
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def bench_ci(base, series, n=BENCH_BOOTSTRAP, seed=1):
+    """Bootstrap 95% interval of median(series)/median(base), resampling
+    rounds (a round is a base boot and the series boot after it)."""
+    rng = random.Random(seed)
+    k = len(base)
+    ratios = []
+    for _ in range(n):
+        idx = [rng.randrange(k) for _ in range(k)]
+        ratios.append(median([series[i] for i in idx]) / median([base[i] for i in idx]))
+    ratios.sort()
+    return ratios[int(0.025 * n)], ratios[int(0.975 * n) - 1]
+
+
+def bench_report(rounds):
+    """rounds: [(base_fields, series_fields)], one per round in run order.
+    Returns (rows, failures): per case its medians, ratio, interval, target
+    and verdict."""
+    order = list(rounds[0][0])
+    rows, fails = [], []
+    for case in order:
+        if any('skipped' in r[0].get(case, {}) or 'skipped' in r[1].get(case, {})
+               for r in rounds):
+            rows.append({'case': case, 'result': 'SKIP', 'why': 'skipped by the suite'})
+            continue
+        try:
+            b = [r[0][case]['ns_total'] / r[0][case]['cycles'] for r in rounds]
+            s = [r[1][case]['ns_total'] / r[1][case]['cycles'] for r in rounds]
+        except KeyError:
+            rows.append({'case': case, 'result': 'FAIL', 'why': 'missing from a round'})
+            fails.append(case)
+            continue
+        ratio = median(s) / median(b)
+        lo, hi = bench_ci(b, s)
+        setup = bench_setup(case)
+        target = BENCH_TARGET.get(setup)
+        if target is None:
+            ok, why = False, f'no target for setup {setup}'
+        elif setup == 'noap':
+            ok, why = lo <= target, f'interval reaches {target:.2f} or below'
+        else:
+            ok, why = hi <= target, f'whole interval at or below {target:.2f}'
+        if len(rounds) < BENCH_MIN_ROUNDS:
+            ok, why = False, f'{len(rounds)} rounds, the target needs {BENCH_MIN_ROUNDS}'
+        rows.append({'case': case, 'base': b, 'series': s, 'ratio': ratio,
+                     'lo': lo, 'hi': hi, 'target': target,
+                     'result': 'PASS' if ok else 'FAIL', 'why': why})
+        if not ok:
+            fails.append(case)
+    return rows, fails
+
+
+def cmd_bench_report(a):
+    runs = Path(a.runs)
+    rounds, bad = [], []
+    i = 1
+    while (runs / f'base-{i}.ktap').exists() or (runs / f'series-{i}.ktap').exists():
+        pair = []
+        for v in ('base', 'series'):
+            f = runs / f'{v}-{i}.ktap'
+            fields = bench_parse(f.read_text(errors='replace')) if f.exists() else {}
+            bad += [f'{f.name}: {w}' for w in bench_check_run(v, fields)]
+            pair.append(fields)
+        rounds.append(tuple(pair))
+        i += 1
+    if not rounds:
+        die(f'vdma bench-report: no runs in {runs}')
+    if bad:
+        for w in bad:
+            print(f'bench: unusable run: {w}', file=sys.stderr)
+        die(f'vdma bench-report: {len(bad)} unusable measurement(s) in {runs}')
+    rows, fails = bench_report(rounds)
+    print(f'{"case":<30} {"base ns/cycle":>22} {"series ns/cycle":>22} '
+          f'{"series/base":>11} {"95% CI":>15} {"target":>7}  result')
+    lines = []
+    for n, r in enumerate(rows, 1):
+        if 'ratio' not in r:
+            print(f'{r["case"]:<30} {"":>22} {"":>22} {"":>11} {"":>15} {"":>7}  {r["result"]} ({r["why"]})')
+        else:
+            cell = lambda xs: f'{median(xs):7.2f} ({min(xs):.2f}-{max(xs):.2f})'
+            print(f'{r["case"]:<30} {cell(r["base"]):>22} {cell(r["series"]):>22} '
+                  f'{r["ratio"]:>11.3f} {"[%.3f, %.3f]" % (r["lo"], r["hi"]):>15} '
+                  f'{r["target"]:>7.2f}  {r["result"]}')
+        ok = r['result'] in ('PASS', 'SKIP')
+        extra = f' # SKIP {r["why"]}' if r['result'] == 'SKIP' else ''
+        lines.append(f'{"ok" if ok else "not ok"} {n} {r["case"]}{extra}')
+    print(f'{len(rounds)} rounds; interval: bootstrap over rounds, {BENCH_BOOTSTRAP} resamples; '
+          'target: noap cases reach 1.00 within the interval, ap and map cases stay '
+          'within 1.02 over all of it')
+    if a.ktap:
+        Path(a.ktap).write_text('KTAP version 1\n' + f'1..{len(lines)}\n' + '\n'.join(lines) + '\n')
+    print(f'bench: {len(rows) - len(fails)} passed, {len(fails)} failed')
+    return 1 if fails else 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='vdma.py', description=__doc__.split('\n')[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -1095,6 +1252,10 @@ def main(argv=None):
     p = sub.add_parser('results', help='the matrix table for the cover letter (complete runs only)')
     p.add_argument('--base')
     p.set_defaults(fn=cmd_results)
+    p = sub.add_parser('bench-report', help='judge the benchmark runs of scripts/bench.sh')
+    p.add_argument('--runs', required=True, help='folder of {base,series}-N.ktap')
+    p.add_argument('--ktap', help='also write the verdicts as KTAP here')
+    p.set_defaults(fn=cmd_bench_report)
     a = ap.parse_args(argv)
     try:
         return a.fn(a)
