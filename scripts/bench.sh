@@ -5,13 +5,13 @@
 # (a warm-up each, then ROUNDS each), and judges per case, with vdma.py
 # bench-report, the median ns per cycle of the series against the base with
 # a bootstrap 95% interval of the ratio; then x86 object sizes and struct
-# sizes.  usage: [BASE=7.3] [ROUNDS=15] bench.sh   (ROUNDS >= 15 for a verdict)
+# sizes.  usage: [BASE=7.3] [ROUNDS=21] bench.sh   (ROUNDS >= 15 for a verdict)
 # Report: build/results/BASE/bench.txt and bench.ktap; exits 1 if a run
 # failed or a case missed its target.
 set -eu
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C
-rounds=${ROUNDS:-15}
+rounds=${ROUNDS:-21}
 [ "$rounds" -ge 1 ] || die "bench: ROUNDS must be a positive number"
 set -- "$top"/harness/bench/"$BASE"/*.patch
 [ -f "$1" ] || die "bench: no benchmark patch for base $BASE in harness/bench/$BASE/"

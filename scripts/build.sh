@@ -2,7 +2,9 @@
 # Build one kernel variant of the base ($BASE): build.sh VARIANT
 #   VARIANT: base | series | control | any git ref of the work tree, with
 #            "-nodebug" appended: that ref without DMA-API debug
-#            (config/guest-nodebug.config on top of the guest config)
+#            (config/guest-nodebug.config on top of the guest config), or
+#            "-modular": virtio and its drivers as modules, debugfs built in
+#            (config/guest-modular.config; vmlinux and modules, not booted)
 # All variants of a base are built from its one work tree, each into its own
 # O= folder (build/BASE/out/x86-VARIANT), through ccache: a variant
 # recompiles only what differs.  Prints a progress line a minute.
@@ -10,11 +12,16 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 variant=${1:?usage: build.sh VARIANT}
 o=$OUT/x86-${BUILD_NAME:-$variant}
-ref=${variant%-nodebug}
 frags=$top/config/guest.config
 # a base's own fragment (config/guest-BASE.config), then the variant's
 [ ! -f "$top/config/guest-$BASE.config" ] || frags="$frags $top/config/guest-$BASE.config"
-[ "$ref" = "$variant" ] || frags="$frags $top/config/guest-nodebug.config"
+targets=bzImage
+case $variant in
+*-nodebug) ref=${variant%-nodebug} frags="$frags $top/config/guest-nodebug.config" ;;
+*-modular) ref=${variant%-modular} frags="$frags $top/config/guest-modular.config"
+	targets="bzImage modules" ;;
+*) ref=$variant ;;
+esac
 
 checkout_variant "$ref"
 mk() { make -C "$K" O="$o" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
@@ -33,12 +40,12 @@ if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
 	mk -s olddefconfig >/dev/null
 	# what the fragments ask for, the last one winning: =y set, "not set"
 	# unset; a symbol this tree does not define is left out, and said so
-	missing=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1 y/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' \
+	missing=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=\([ym]\)$/\1 \2/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' \
 		$frags | awk '{ v[$1] = $2 } END { for (k in v) print k, v[k] }' |
 		while read -r opt want; do
 			if ! grep -rqs --include='Kconfig*' -E "^(menu)?config ${opt#CONFIG_}\$" "$K"; then
 				say "[$BASE $variant] $opt does not exist in this tree: left out"
-			elif [ "$want" = y ]; then grep -qx "$opt=y" "$o/.config" || echo "$opt"
+			elif [ "$want" != n ]; then grep -qx "$opt=$want" "$o/.config" || echo "$opt (must be $want)"
 			else ! grep -q "^$opt=" "$o/.config" || echo "$opt (must be unset)"; fi
 		done)
 	[ -z "$missing" ] || die "[$BASE $variant] options not as asked by kconfig: $missing"
@@ -49,7 +56,7 @@ rm -f "$o/.ref"
 touch "$o/.building"
 start=$(date +%s)
 total=$(cat "$o/.objcount" 2>/dev/null || echo)
-say "[$BASE $variant] building bzImage in $o (log: $o/build.log)"
+say "[$BASE $variant] building $targets in $o (log: $o/build.log)"
 # progress: a line a minute, objects built of about how many (last build's count)
 (	while sleep 60; do
 		n=$(find "$o" -name '*.o' -newer "$o/.building" 2>/dev/null | wc -l)
@@ -57,7 +64,7 @@ say "[$BASE $variant] building bzImage in $o (log: $o/build.log)"
 	done ) &
 ticker=$!
 trap 'kill $ticker 2>/dev/null || true' EXIT
-if ! mk bzImage >"$o/build.log" 2>&1; then
+if ! mk $targets >"$o/build.log" 2>&1; then
 	grep -E 'error|Error|No space left' "$o/build.log" | head -n 20 >&2
 	grep -q 'No space left' "$o/build.log" && die "[$BASE $variant] disk full: free space (make clean) and retry"
 	die "[$BASE $variant] build failed (full log: $o/build.log)"

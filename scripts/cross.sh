@@ -21,10 +21,10 @@ flock -n 9 || die "cross: another cross.sh is running in $wt"
 [ $# -gt 0 ] || set -- arm64 powerpc s390 sparc
 res=$top/build/results/cross
 mkdir -p "$res"
-dirs="kernel/dma/ drivers/pci/ drivers/virtio/ drivers/iommu/ drivers/gpu/drm/virtio/"
-opts="PCI PCI_QUIRKS VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_PCI_LEGACY VIRTIO_MMIO VIRTIO_BLK
-VIRTIO_NET VIRTIO_IOMMU DMA_API_DEBUG DRM DRM_VIRTIO_GPU KUNIT
-DMA_DIRECT_PIN_KUNIT_TEST PCI_VIRTIO_QUIRK_KUNIT_TEST VIRTIO_RING_KUNIT_TEST"
+# Options every build gets; each option that builds a touched file is added
+# (below), so the list follows the series on each base.
+common="PCI PCI_QUIRKS VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_PCI_LEGACY VIRTIO_MMIO
+VIRTIO_BLK VIRTIO_NET DMA_API_DEBUG DEBUG_FS KUNIT SCSI INPUT DRM DRM_VIRTIO_GPU"
 
 target() { # ARCH -> cross prefix and defconfig
 	case $1 in
@@ -38,11 +38,21 @@ target() { # ARCH -> cross prefix and defconfig
 # unavailable FILE CONFIG: the option that builds FILE (obj-$(CONFIG_X) +=
 # FILE.o in its Makefile), if it is one this script enables and kconfig
 # still left it unset: the architecture cannot have it.
-option() { # FILE -> X of obj-$(CONFIG_X) += FILE.o in its Makefile
-	b=$(basename "${1%.c}")
-	sed -n "s/^obj-\$(CONFIG_\([A-Z0-9_]*\))[[:space:]]*+=[[:space:]]*$b\.o.*/\1/p" \
-		"$K/$(dirname "$1")/Makefile" | head -n 1
+option() { # FILE -> X of obj-$(CONFIG_X) += ... FILE.o ... in its Makefile
+	awk -v o="$(basename "${1%.c}").o" '
+		match($0, /^obj-\$\(CONFIG_[A-Z0-9_]+\)[ \t]*\+=/) {
+			x = substr($0, 14, RLENGTH - 13); sub(/\)[ \t]*\+=$/, "", x)
+			n = split(substr($0, RLENGTH + 1), w, /[ \t]+/)
+			for (i = 1; i <= n; i++) if (w[i] == o) { print x; exit } }' \
+		"$K/$(dirname "$1")/Makefile"
 }
+# What the series touches on this base: its .c files (built as objects), the
+# directories of its other files outside include/, Documentation/ and tools/
+# (built whole: a driver's header, a Kconfig), the options building them.
+files=$(kgit diff --name-only base series -- '*.c')
+dirs=$(kgit diff --name-only base series | grep -v -e '\.c$' -e '^include/' -e '^Documentation/' \
+	-e '^MAINTAINERS$' -e '^tools/' | xargs -r -n 1 dirname | sort -u | sed 's,$,/,')
+opts=$(echo $common $(for f in $files; do option "$f"; done) | tr ' ' '\n' | awk '!s[$0]++')
 unavailable() {
 	opt=$(option "$1")
 	[ -n "$opt" ] || return 0
@@ -69,8 +79,14 @@ for arch in "$@"; do
 			echo $opts >"$o/.harness-opts"
 		fi
 		mk -s prepare >/dev/null 2>"$o/prepare.log" || { cat "$o/prepare.log" >&2; die "cross: $arch prepare failed"; }
+		# the touched files this variant has and this architecture can build
+		targets=$dirs
+		for f in $files; do
+			[ -f "$K/$f" ] && [ -z "$(unavailable "$f" "$o/.config")" ] &&
+				targets="$targets ${f%.c}.o"
+		done
 		rc=0
-		mk W=1 $dirs >"$o/build.log" 2>&1 || rc=$?
+		mk W=1 $targets >"$o/build.log" 2>&1 || rc=$?
 		grep -E '(warning|error):' "$o/build.log" |
 			sed -E 's#^(\.\./)*##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' | sort >"$res/$arch-$v.txt" || true
 		echo "$arch $v: rc=$rc, $(wc -l <"$res/$arch-$v.txt") warning(s), $(( $(date +%s) - start ))s" >&2
@@ -81,7 +97,7 @@ for arch in "$@"; do
 	# every touched .c file in those directories must have been compiled,
 	# unless the architecture cannot enable what builds it (virtio-iommu)
 	unbuilt= na=
-	for f in $(kgit diff --name-only base series -- $dirs | grep '\.c$'); do
+	for f in $files; do
 		opt=$(unavailable "$f" "$OUT/cross-$arch-series/.config")
 		if [ -n "$opt" ]; then na="$na $f (CONFIG_$opt)"
 		elif [ ! -f "$OUT/cross-$arch-series/${f%.c}.o" ]; then
@@ -100,7 +116,7 @@ for arch in "$@"; do
 		bad=$((bad + 1))
 		echo "cross $arch: NEW warnings:"; printf '%s\n' "$new" | sed 's/^/  /'
 	else
-		echo "cross $arch: no new warnings or errors in $dirs"
+		echo "cross $arch: no new warnings or errors in" $targets
 	fi
 done
 checkout_variant series

@@ -1,8 +1,8 @@
 #!/bin/sh
 # What the DMA, PCI and virtio maintainers would run on the series:
-# checkpatch, sparse/W=1, kernel-doc and reST, every prefix built for x86
-# and UML and booted, and the touched directories on arm64, powerpc, s390
-# and sparc.  Prints a one-screen verdict; exits 1 if anything failed.
+# checkpatch, sparse/W=1, kernel-doc and reST, the series with virtio as
+# modules (vmlinux and modules linked), every prefix built for x86 and UML
+# and booted, and the touched files on arm64, powerpc, s390 and sparc.  Prints a one-screen verdict; exits 1 if anything failed.
 # Too long for CI (see README for timings).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -10,6 +10,7 @@ t0=$(date +%s)
 run_step upstream-checkpatch "$top/scripts/checkpatch.sh"
 run_step upstream-build-base "$top/scripts/build.sh" base
 run_step upstream-build-series "$top/scripts/build.sh" series
+run_step upstream-build-modular "$top/scripts/build.sh" series-modular
 run_step upstream-sparse "$top/scripts/sparse.sh"
 run_step upstream-kernel-doc "$top/scripts/kdoc.sh"
 run_step bisect "$top/scripts/bisect.sh"
