@@ -49,9 +49,9 @@ missing() {
 			sed 's/^/  /'
 		echo
 	else missing "make upstream-check" "$res/upstream-check.log"; fi
-	if current "$res/bench.txt"; then
-		echo "Benchmark:"; sed 's/^/  /' "$res/bench.txt"; echo
-	else missing Benchmark "$res/bench.txt"; fi
+	if current "$res/$BASE/bench.txt"; then
+		echo "Benchmark (make bench):"; sed 's/^/  /' "$res/$BASE/bench.txt"; echo
+	else missing Benchmark "$res/$BASE/bench.txt"; fi
 	for t in checkpatch sparse kernel-doc; do
 		l=$res/$t.log	# check.sh names a step of another base than the primary STEP-BASE
 		[ ! -f "$res/$t-$BASE.log" ] || l=$res/$t-$BASE.log
