@@ -5,7 +5,7 @@ S := scripts
 
 .PHONY: demo check selftest deps tree trees export build-base build-series \
 	build-control build-nodebug kunit matrix harness-mutants checkpatch sparse \
-	kernel-doc bisect cross upstream-check results bench mutants clean
+	kernel-doc bisect cross upstream-check results bench mutants platforms clean
 
 # The main job: build the series and show what each virtio device gets.
 demo: tree build-series
@@ -55,6 +55,10 @@ upstream-check:
 # Every KUnit-named behaviour reverted once: KUnit must fail on each mutant.
 mutants:
 	$(S)/mutants.sh
+# The seed's platforms booted (config/platforms.tsv; PLATFORMS="arm64 ...";
+# long: not part of check).
+platforms:
+	$(S)/step.sh platforms $(S)/platforms.sh
 # virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
 bench:
 	$(S)/bench.sh

@@ -143,6 +143,18 @@ static int sysread(char *buf, size_t len, const char *fmt, ...)
 
 /* ---- disk pattern ---- */
 
+/* Every word the guest and the host share is little-endian, on any guest. */
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = v >> (8 * i);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 static uint32_t dev_seed(uint32_t seed, const char *serial)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a of the serial, mixed with the seed */
@@ -168,12 +180,10 @@ static void sector(uint8_t *b, uint32_t seed, uint32_t s, uint32_t r)
 
 	if (!x)
 		x = 1;
-	memcpy(b, hdr, sizeof(hdr));
-	for (int i = sizeof(hdr); i < SECT; i += 4) {
-		uint32_t v = xs32(&x);
-
-		memcpy(b + i, &v, 4);
-	}
+	for (int i = 0; i < 4; i++)
+		put_le32(b + 4 * i, hdr[i]);
+	for (int i = sizeof(hdr); i < SECT; i += 4)
+		put_le32(b + i, xs32(&x));
 }
 
 static void fill(uint8_t *buf, uint32_t seed, uint32_t s0, int nsect, uint32_t r)
@@ -249,7 +259,7 @@ static int rng_runs(const uint8_t *buf, int n, uint32_t seed)
 			uint32_t w, k0;
 			int q;
 
-			memcpy(&w, buf + p + sh, 4);
+			w = get_le32(buf + p + sh);
 			k0 = ((w ^ seed) * inv) * 4 - sh;	/* stream offset of buf[p] */
 			for (q = p; q < n && buf[q] == rng_byte(seed, k0 + (q - p)); q++)
 				;
@@ -286,10 +296,10 @@ static int host_mode(int argc, char **argv)
 	}
 	seed = dev_seed(strtoul(argv[4], NULL, 0), argv[3]);
 	if (!strcmp(argv[1], "--mkrng")) {
-		static uint32_t w[RNG_FILE / 4];
+		static uint8_t w[RNG_FILE];
 
 		for (uint32_t i = 0; i < RNG_FILE / 4; i++)
-			w[i] = i * RNG_MUL ^ seed;
+			put_le32(w + 4 * i, i * RNG_MUL ^ seed);
 		fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0 || write(fd, w, sizeof(w)) != sizeof(w) || close(fd)) {
 			perror(argv[2]);

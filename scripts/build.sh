@@ -1,39 +1,52 @@
 #!/bin/sh
-# Build one kernel variant of the base ($BASE): build.sh VARIANT
+# Build one kernel variant of the base ($BASE): build.sh VARIANT [ARCH]
 #   VARIANT: base | series | control | any git ref of the work tree, with
 #            "-nodebug" appended: that ref without DMA-API debug
 #            (config/guest-nodebug.config on top of the guest config), or
 #            "-modular": virtio and its drivers as modules, debugfs built in
 #            (config/guest-modular.config; vmlinux and modules, not booted)
+#   ARCH:    a row of config/arches.tsv (default x86_64): its fragments,
+#            compiler and image
 # All variants of a base are built from its one work tree, each into its own
-# O= folder (build/BASE/out/x86-VARIANT), through ccache: a variant
-# recompiles only what differs.  Prints a progress line a minute.
+# O= folder (build/BASE/out/OUT-VARIANT, OUT of the architecture's row),
+# through ccache: a variant recompiles only what differs.  Prints a progress
+# line a minute.
 set -eu
 . "$(dirname "$0")/lib.sh"
-variant=${1:?usage: build.sh VARIANT}
-o=$OUT/x86-${BUILD_NAME:-$variant}
-frags=$top/config/guest.config
+variant=${1:?usage: build.sh VARIANT [ARCH]}
+arch=${2:-x86_64}
+arch_field arch >/dev/null || die "build: no architecture '$arch' in config/arches.tsv"
+label="$BASE $variant"; [ "$arch" = x86_64 ] || label="$label $arch"
+o=$OUT/$(arch_field out)-${BUILD_NAME:-$variant}
+image=$(arch_field image)
+frags=
+for f in $(arch_field fragments); do frags="$frags $top/config/$f"; done
 # a base's own fragment (config/guest-BASE.config), then the variant's
 [ ! -f "$top/config/guest-$BASE.config" ] || frags="$frags $top/config/guest-$BASE.config"
-targets=bzImage
+targets=$(basename "$image")
 case $variant in
 *-nodebug) ref=${variant%-nodebug} frags="$frags $top/config/guest-nodebug.config" ;;
 *-modular) ref=${variant%-modular} frags="$frags $top/config/guest-modular.config"
-	targets="bzImage modules" ;;
+	targets="$targets modules" ;;
 *) ref=$variant ;;
 esac
+cross=$(arch_field cross); [ "$cross" != - ] || cross=
+kcc=$cc; [ -z "$cross" ] || kcc="${cc%gcc}${cross}gcc"
+[ -z "$cross" ] || command -v "${cross}gcc" >/dev/null ||
+	die "build: ${cross}gcc missing: run 'scripts/deps.sh platforms' (as root)"
 
 checkout_variant "$ref"
-mk() { make -C "$K" O="$o" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
+mk() { make -C "$K" O="$o" ARCH="$(arch_field karch)" ${cross:+CROSS_COMPILE=$cross} \
+	CC="$kcc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
 
 mkdir -p "$o"
 avail=$(df -Pk "$o" | awk 'NR == 2 { print int($4 / 1048576) }')
-[ "$avail" -ge 2 ] || die "[$BASE $variant] only ${avail} GiB free in $o: free space (make clean) and retry"
+[ "$avail" -ge 2 ] || die "[$label] only ${avail} GiB free in $o: free space (make clean) and retry"
 stale=
 for f in $frags; do [ "$f" -nt "$o/.config" ] && stale=1; done
 [ "$(cat "$o/.ref" 2>/dev/null)" = "$(kgit rev-parse HEAD)" ] || stale=1
 if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
-	say "[$BASE $variant] configuring: tinyconfig + $(for f in $frags; do basename "$f"; done | paste -sd+)"
+	say "[$label] configuring: tinyconfig + $(for f in $frags; do basename "$f"; done | paste -sd+)"
 	mk -s tinyconfig >/dev/null
 	KCONFIG_CONFIG="$o/.config" "$K/scripts/kconfig/merge_config.sh" -m -O "$o" \
 		"$o/.config" $frags >"$o/merge.log"
@@ -43,12 +56,13 @@ if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
 	missing=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=\([ym]\)$/\1 \2/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' \
 		$frags | awk '{ v[$1] = $2 } END { for (k in v) print k, v[k] }' |
 		while read -r opt want; do
-			if ! grep -rqs --include='Kconfig*' -E "^(menu)?config ${opt#CONFIG_}\$" "$K"; then
-				say "[$BASE $variant] $opt does not exist in this tree: left out"
+			if ! grep -rqs --include='Kconfig*' -E "^(menu)?config ${opt#CONFIG_}\$" \
+				"$K/arch/$(arch_field karch)" $(ls -d "$K"/* | grep -v "^$K/arch\$"); then
+				say "[$label] $opt does not exist in this tree: left out"
 			elif [ "$want" != n ]; then grep -qx "$opt=$want" "$o/.config" || echo "$opt (must be $want)"
 			else ! grep -q "^$opt=" "$o/.config" || echo "$opt (must be unset)"; fi
 		done)
-	[ -z "$missing" ] || die "[$BASE $variant] options not as asked by kconfig: $missing"
+	[ -z "$missing" ] || die "[$label] options not as asked by kconfig: $missing"
 fi
 # .ref names the commit of the last successful build only (vdma.py refuses a
 # kernel whose .ref is not its branch); .building marks this build's start
@@ -56,21 +70,21 @@ rm -f "$o/.ref"
 touch "$o/.building"
 start=$(date +%s)
 total=$(cat "$o/.objcount" 2>/dev/null || echo)
-say "[$BASE $variant] building $targets in $o (log: $o/build.log)"
+say "[$label] building $targets in $o (log: $o/build.log)"
 # progress: a line a minute, objects built of about how many (last build's count)
 (	while sleep 60; do
 		n=$(find "$o" -name '*.o' -newer "$o/.building" 2>/dev/null | wc -l)
-		say "[$BASE $variant] $(( ($(date +%s) - start) / 60 )) min: $n objects compiled${total:+ (a full build has about $total)}"
+		say "[$label] $(( ($(date +%s) - start) / 60 )) min: $n objects compiled${total:+ (a full build has about $total)}"
 	done ) &
 ticker=$!
 trap 'kill $ticker 2>/dev/null || true' EXIT
 if ! mk $targets >"$o/build.log" 2>&1; then
 	grep -E 'error|Error|No space left' "$o/build.log" | head -n 20 >&2
-	grep -q 'No space left' "$o/build.log" && die "[$BASE $variant] disk full: free space (make clean) and retry"
-	die "[$BASE $variant] build failed (full log: $o/build.log)"
+	grep -q 'No space left' "$o/build.log" && die "[$label] disk full: free space (make clean) and retry"
+	die "[$label] build failed (full log: $o/build.log)"
 fi
 kill $ticker 2>/dev/null || true
 kgit rev-parse HEAD >"$o/.ref"
 find "$o" -name '*.o' | wc -l >"$o/.objcount"
 grep -E ': warning:' "$o/build.log" >&2 || true
-say "[$BASE $variant] built in $(( $(date +%s) - start ))s: $o/arch/x86/boot/bzImage"
+say "[$label] built in $(( $(date +%s) - start ))s: $o/$image"

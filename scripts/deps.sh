@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install everything the harness needs from Debian's archive (as root), or
 # say what is missing.  The kernel sources are fetched by fetch-base.sh.
-# usage: deps.sh [cross]
+# usage: deps.sh [cross|platforms]
 set -eu
 . "$(dirname "$0")/lib.sh"
 pkgs="qemu-system-x86 sparse flex bison bc
@@ -11,6 +11,14 @@ libc6-dev kmod python3-ply python3-git python3-docutils"
 if [ "${1:-}" = cross ]; then
 	pkgs="gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu
 gcc-sparc64-linux-gnu"
+fi
+# 'deps.sh platforms': QEMU and the cross compilers and C libraries of the
+# guest kernels and /init of 'make platforms' (config/arches.tsv)
+if [ "${1:-}" = platforms ]; then
+	pkgs="qemu-system-arm qemu-system-ppc qemu-system-sparc qemu-system-data
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu
+libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross
+gcc-sparc64-linux-gnu libc6-dev-sparc64-cross"
 fi
 
 missing=

@@ -18,6 +18,14 @@ base_field() {
 base_field name >/dev/null || die "no base '$BASE' in config/bases.tsv (have: $(base_names | paste -sd' '))"
 export BASE
 
+# A field of the row of config/arches.tsv named $arch: arch_field COLUMN.
+arch_field() {
+	awk -F'\t' -v a="${arch:-x86_64}" -v c="$1" '/^#/ { next }
+		!h { for (i = 1; i <= NF; i++) col[$i] = i; h = 1; next }
+		$1 == a { if (!(c in col)) exit 2; print $(col[c]); found = 1; exit }
+		END { if (!found) exit 1 }' "$top/config/arches.tsv"
+}
+
 # One work tree and one output folder per base.
 K=${KTREE:-$top/build/$BASE/linux}
 OUT=${OUTDIR:-$top/build/$BASE/out}

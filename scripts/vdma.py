@@ -44,7 +44,7 @@ RESULTS = BUILD / 'results'
 
 QEMU_TIMEOUT = 60		# seconds a boot may take, from QEMU's start
 BROKEN_GRACE = 5		# seconds after QEMU marked a virtio device broken
-APPEND = ('console=ttyS0 panic=-1 oops=panic loglevel=4 iommu.strict=1')
+APPEND = ('panic=-1 oops=panic loglevel=4 iommu.strict=1')	# after console=
 
 
 class HarnessError(Exception):
@@ -124,6 +124,27 @@ def expectation(row, base, variant):
     return over if over != '=' else row.get(variant) or '-'
 
 
+def arch_row(arch):
+    """A row of config/arches.tsv: how a guest kernel of that architecture
+    is built and booted."""
+    for r in table('arches'):
+        if r['arch'] == arch:
+            return r
+    die(f"vdma: no architecture '{arch}' in config/arches.tsv")
+
+
+def iommu_row(iommu):
+    for r in table('iommus'):
+        if r['iommu'] == iommu:
+            return r
+    die(f"vdma: unknown iommu '{iommu}' (config/iommus.tsv)")
+
+
+def arch_of(iommu):
+    """The architecture a row of config/iommus.tsv boots."""
+    return iommu_row(iommu).get('arch', 'x86_64')
+
+
 def row_id(row):
     return f"{row['iommu']}-{row['mode']}-{row['kind']}".replace('---', '-')
 
@@ -157,7 +178,7 @@ class Scenario:
         """What the guest must find, per kind the devices of its "devices"
         column (config/kinds.tsv), with the tag each carries and what it
         must report."""
-        io = {r['iommu']: r for r in table('iommus')}[self.iommu]
+        io = iommu_row(self.iommu)
         kinds = {r['kind']: r for r in table('kinds')}
         devs = []
         for k in self.kinds:
@@ -210,20 +231,20 @@ def tsc_khz():
     return None
 
 
-def qemu_binary():
-    return os.environ.get('VDMA_QEMU', 'qemu-system-x86_64')
+def qemu_binary(arch='x86_64'):
+    """QEMU for an architecture; $VDMA_QEMU replaces the x86_64 one."""
+    q = arch_row(arch)['qemu']
+    return os.environ.get('VDMA_QEMU', q) if arch == 'x86_64' else q
 
 
 def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
     """QEMU's argv and the kernel command line for a scenario."""
-    io = {r['iommu']: r for r in table('iommus')}
-    if sc.iommu not in io:
-        die(f"vdma: unknown iommu '{sc.iommu}' (config/iommus.tsv)")
-    io = io[sc.iommu]
+    io = iommu_row(sc.iommu)
+    ar = arch_row(io.get('arch', 'x86_64'))
     kinds = {r['kind']: r for r in table('kinds')}
     pt = {'translated': '0', 'passthrough': '1', '-': '0'}[sc.mode]
     args = io['qemu'].split()
-    append = APPEND + f' vtest.seed={seed}'
+    append = f"console={ar['console']} " + APPEND + f' vtest.seed={seed}'
     if io['append'] != '-':
         khz = tsc_khz()
         extra = io['append'].replace('{pt}', pt)
@@ -275,21 +296,29 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
     if qmp:
         args += ['-qmp', f'unix:{qmp},server=on,wait=off']
     args += ['-nodefaults', '-no-reboot', '-nographic', '-monitor', 'none',
-             '-serial', f'file:{outdir}/console.log', '-m', '512', '-smp', '1',
-             '-cpu', 'max', '-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
-    return [qemu_binary()] + args, append
+             '-serial', f'file:{outdir}/console.log', '-m', '512', '-smp', '1']
+    if ar['cpu'] != '-':
+        args += ['-cpu', ar['cpu']]
+    args += ['-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
+    return [qemu_binary(ar['arch'])] + args, append
 
 
 # ---------------------------------------------------------------- running
 
-def need_qemu():
+def need_qemu(arch='x86_64'):
     """Stop with one line when QEMU is not there, instead of an ERROR a row."""
-    if not shutil.which(qemu_binary()):
-        die(f"{qemu_binary()} not found: run 'make deps' (apt-get install qemu-system-x86)")
+    if not shutil.which(qemu_binary(arch)):
+        die(f"{qemu_binary(arch)} not found: run 'make deps'"
+            + (' (apt-get install qemu-system-x86)' if arch == 'x86_64'
+               else " ('scripts/deps.sh platforms')"))
 
 
-def guest_dir():
-    return Path(os.environ.get('VDMA_GUEST', BUILD / 'guest'))
+def guest_dir(arch='x86_64'):
+    """Where the guest of an architecture is built: build/guest for x86_64
+    ($VDMA_GUEST), build/guest-ARCH for the others."""
+    if arch == 'x86_64':
+        return Path(os.environ.get('VDMA_GUEST', BUILD / 'guest'))
+    return BUILD / f'guest-{arch}'
 
 
 def cpio_newc(entries):
@@ -310,26 +339,35 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-def build_guest(src=None, dest=None):
-    """Static /init, the host build of vtest and the initramfs, rebuilt when
-    the source changes."""
+def build_guest(src=None, dest=None, arch='x86_64'):
+    """Static /init for the guest's architecture (Debian's cross compiler
+    and C library: config/arches.tsv), the host build of vtest and the
+    initramfs, rebuilt when the source changes."""
     src = Path(src or os.environ.get('VDMA_GUEST_SRC', TOP / 'guest' / 'vtest.c'))
-    dest = Path(dest or guest_dir())
+    dest = Path(dest or guest_dir(arch))
+    ar = arch_row(arch)
+    cross = '' if ar['cross'] == '-' else ar['cross']
     stamp = dest / 'source.sha256'
-    digest = hashlib.sha256(src.read_bytes() + (TOP / 'guest' / 'vtest.c').read_bytes()).hexdigest()
+    digest = hashlib.sha256(src.read_bytes() + (TOP / 'guest' / 'vtest.c').read_bytes()
+                            + cross.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and (dest / 'initramfs.cpio').exists():
         return dest
     dest.mkdir(parents=True, exist_ok=True)
-    cc = ['gcc', '-O2', '-Wall', '-Wextra', '-Werror']
+    flags = ['-O2', '-Wall', '-Wextra', '-Werror']
+    libc = 'libc6-dev' if ar['libc'] == '-' else ar['libc']
     # the host's re-check of the disks is always built from the project's
     # own source: a mutated guest must not change the reference it is checked by
-    for out, extra, c in (('init', ['-static'], src),
-                          ('vtest-host', [], TOP / 'guest' / 'vtest.c')):
-        r = subprocess.run(cc + extra + ['-o', str(dest / (out + '.tmp')), str(c)],
-                           capture_output=True, text=True)
+    for out, cc, c in ((('init', [cross + 'gcc', '-static'], src)),
+                       ('vtest-host', ['gcc'], TOP / 'guest' / 'vtest.c')):
+        try:
+            r = subprocess.run(cc + flags + ['-o', str(dest / (out + '.tmp')), str(c)],
+                               capture_output=True, text=True)
+        except OSError as e:
+            die(f"vdma: cannot build the guest program: {cc[0]}: {e.strerror} "
+                "(scripts/deps.sh platforms)")
         if r.returncode:
             die(f'vdma: cannot build the guest program {src}:\n{r.stderr}'
-                             + ('\n(static libc: apt-get install libc6-dev)' if 'lc' in r.stderr else ''))
+                + (f'\n(static libc: apt-get install {libc})' if 'lc' in r.stderr else ''))
         os.replace(dest / (out + '.tmp'), dest / out)
     init = (dest / 'init').read_bytes()
     (dest / 'initramfs.tmp').write_bytes(cpio_newc([
@@ -348,7 +386,7 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
     if outdir.exists():
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
-    guest = build_guest()
+    guest = build_guest(arch=arch_of(sc.iommu))
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     run = dict(status='not-started', rc=None, secs=0, seed=seed, timeout=timeout,
                disks={}, devices=sc.devices(), kernel=str(kernel), error='')
@@ -776,12 +814,13 @@ def qemu_version():
         return 'not installed'
 
 
-def provenance(base, variants, flt, rows_run, rows_all):
+def provenance(base, variants, flt, rows_run, rows_all, arches=('x86_64',)):
     b = base_row(base)
     kernels = {}
-    for v in variants:
-        kernels[v] = built_commit(base, v)[:12] or '?'
-    return dict(project=git('rev-parse', '--short=12', 'HEAD') or '?',
+    for a in arches:
+        for v in variants:
+            kernels[v if a == 'x86_64' else f'{v}@{a}'] = built_commit(base, v, a)[:12] or '?'
+    return dict(project=git('rev-parse', '--short=12', 'HEAD') or '?', arches=list(arches),
                 project_dirty=bool(git('status', '--porcelain', '--', 'scripts', 'config', 'guest')),
                 series=series_hash(base), base=base, package=b['package'],
                 version=b['version'], sha256=b['sha256'], variants=variants,
@@ -842,15 +881,16 @@ def variant_commit(base, variant):
     return r.stdout.strip()
 
 
-def built_commit(base, variant):
+def built_commit(base, variant, arch='x86_64'):
     """The commit the variant's kernel was built from (build.sh writes .ref
     after a successful build only)."""
-    ref = BUILD / base / 'out' / f'x86-{variant}' / '.ref'
+    ref = BUILD / base / 'out' / f"{arch_row(arch)['out']}-{variant}" / '.ref'
     return ref.read_text().strip() if ref.exists() else ''
 
 
-def kernel_of(base, variant):
-    return BUILD / base / 'out' / f'x86-{variant}' / 'arch' / 'x86' / 'boot' / 'bzImage'
+def kernel_of(base, variant, arch='x86_64'):
+    ar = arch_row(arch)
+    return BUILD / base / 'out' / f"{ar['out']}-{variant}" / ar['image']
 
 
 def cmd_matrix(a):
@@ -860,26 +900,31 @@ def cmd_matrix(a):
         if v not in variants_of(base):
             die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
     flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
-    allrows = [r for r in table('matrix') if r['kind'] in base_kinds(base)]
+    tname = getattr(a, 'table', None) or 'matrix'
+    allrows = [r for r in table(tname) if r['kind'] in base_kinds(base)
+               and (not getattr(a, 'arch', None) or arch_of(r['iommu']) in a.arch)]
     rows = [r for r in allrows if match_filter(r, flt)]
     if not rows:
-        die(f"vdma: no matrix row matches filter '{flt}' "
+        die(f"vdma: no row of config/{tname}.tsv matches filter '{flt}' "
                          "(words: iommu/mode/kind values, or FIELD=REGEX)")
     res = Path(a.out) if a.out else RESULTS / base
     res.mkdir(parents=True, exist_ok=True)
-    for v in variants:
+    todo = [(v, r) for v in variants for r in rows if expectation(r, base, v) != '-']
+    arches = sorted({arch_of(r['iommu']) for r in rows}, key=lambda x: x != 'x86_64')
+    for v, ar in sorted({(v, arch_of(r['iommu'])) for v, r in todo}):
         if a.rejudge:
             break
-        if not kernel_of(base, v).exists():
-            die(f"vdma: no kernel for {base} {v}: run 'BASE={base} scripts/build.sh {v}'")
-        want, have = variant_commit(base, v), built_commit(base, v)
+        how = f"BASE={base} scripts/build.sh {v}" + ('' if ar == 'x86_64' else f' {ar}')
+        if not kernel_of(base, v, ar).exists():
+            die(f"vdma: no {ar} kernel for {base} {v}: run '{how}'")
+        want, have = variant_commit(base, v), built_commit(base, v, ar)
         if not want or want != have:
-            die(f"vdma: the {base} {v} kernel was built from {have or 'an unknown commit'}, "
-                f"not from its branch ({want or '?'}): run 'BASE={base} scripts/build.sh {v}'")
-    todo = [(v, r) for v in variants for r in rows if expectation(r, base, v) != '-']
+            die(f"vdma: the {base} {v} {ar} kernel was built from {have or 'an unknown commit'}, "
+                f"not from its branch ({want or '?'}): run '{how}'")
     if not a.rejudge:
-        need_qemu()
-        build_guest()
+        for ar in arches:
+            need_qemu(ar)
+            build_guest(arch=ar)
     t0 = time.monotonic()
     done = [0]
     lock = threading.Lock()
@@ -887,12 +932,13 @@ def cmd_matrix(a):
     def one(item):
         v, r = item
         exp = expectation(r, base, a.expect_from or v)
-        d = res / 'matrix' / v / row_id(r)
+        d = res / tname / v / row_id(r)
         if a.rejudge:
             if not (d / 'run.json').exists():
                 die(f'vdma: nothing to re-judge in {d}: run the matrix first')
         else:
-            run_boot(Scenario(r['iommu'], r['mode'], [r['kind']]), kernel_of(base, v), d)
+            run_boot(Scenario(r['iommu'], r['mode'], [r['kind']]),
+                     kernel_of(base, v, arch_of(r['iommu'])), d)
         run = load_run(d)
         vd = judge(run, exp)
         rec = dict(variant=v, iommu=r['iommu'], mode=r['mode'], kind=r['kind'], expect=exp,
@@ -910,10 +956,10 @@ def cmd_matrix(a):
     jobs = 1 if a.rejudge else max(1, a.jobs)
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
         results = list(ex.map(one, todo))
-    prov = provenance(base, variants, flt, len(rows), len(allrows))
+    prov = provenance(base, variants, flt, len(rows), len(allrows), arches)
     prov['expect_from'] = a.expect_from or ''
     prov['rejudged'] = bool(a.rejudge)
-    name = a.name or 'matrix'
+    name = a.name or tname
     (res / f'{name}.json').write_text(json.dumps(dict(provenance=prov, results=results), indent=1) + '\n')
     (res / f'{name}.ktap').write_text(ktap(results, prov))
     n = summary(results)
@@ -934,15 +980,17 @@ def cmd_demo(a):
              and not (a.iommu == 'mmio' and k['mmio'] == 'x')]
     if a.iommu == 'mmio':
         kinds = kinds[:1]
-    rows = {r['kind']: r for r in table('matrix')
+    arch = arch_of(a.iommu)
+    rows = {r['kind']: r for r in table('matrix' if arch == 'x86_64' else 'platforms')
             if r['iommu'] == a.iommu and r['mode'] in (a.mode, '-')}
     d = Path(a.out) if a.out else RESULTS / base / f'demo-{a.variant}-{a.iommu}-{a.mode}'
     print(f'demo: booting {base} {a.variant} with {a.iommu} IOMMU ({a.mode}), '
           f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)
-    need_qemu()
-    kernel = Path(a.kernel) if a.kernel else kernel_of(base, a.variant)
+    need_qemu(arch)
+    kernel = Path(a.kernel) if a.kernel else kernel_of(base, a.variant, arch)
     if not kernel.exists():
-        die(f"vdma: no kernel {kernel}: run 'BASE={base} scripts/build.sh {a.variant}'")
+        die(f"vdma: no kernel {kernel}: run 'BASE={base} scripts/build.sh {a.variant}"
+            + ('' if arch == 'x86_64' else f' {arch}') + "'")
     run_boot(Scenario(a.iommu, a.mode, kinds), kernel, d)
     run = load_run(d)
     boot = parse_console(run['console'])
@@ -1214,6 +1262,25 @@ def cmd_bench_report(a):
     return 1 if fails else 0
 
 
+def platform_rows(base, arch=None):
+    return [r for r in table('platforms') if r['kind'] in base_kinds(base)
+            and (arch is None or arch_of(r['iommu']) == arch)]
+
+
+def cmd_platform_arches(a):
+    base = a.base or primary_base()
+    print(' '.join(dict.fromkeys(arch_of(r['iommu']) for r in platform_rows(base)
+                                 if any(expectation(r, base, v) != '-' for v in variants_of(base)))))
+    return 0
+
+
+def cmd_platform_variants(a):
+    base = a.base or primary_base()
+    rows = platform_rows(base, a.arch)
+    print(' '.join(v for v in variants_of(base) if any(expectation(r, base, v) != '-' for r in rows)))
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='vdma.py', description=__doc__.split('\n')[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -1224,6 +1291,9 @@ def main(argv=None):
     p.add_argument('--out', help='results folder (default build/results/BASE)')
     p.add_argument('--name', help="report name in the results folder (default 'matrix')")
     p.add_argument('--rejudge', action='store_true', help='judge the stored boots again, boot nothing')
+    p.add_argument('--table', default='matrix',
+                   help="the rows: config/TABLE.tsv (default matrix; platforms: make platforms)")
+    p.add_argument('--arch', nargs='+', help='only the rows of these architectures')
     p.add_argument('--expect-from', help="judge against another variant's column")
     p.add_argument('--jobs', type=int, default=int(os.environ.get('VDMA_JOBS', os.cpu_count() or 1)),
                    help='boots at once (default: one per CPU, $VDMA_JOBS)')
@@ -1256,6 +1326,14 @@ def main(argv=None):
     p.add_argument('--runs', required=True, help='folder of {base,series}-N.ktap')
     p.add_argument('--ktap', help='also write the verdicts as KTAP here')
     p.set_defaults(fn=cmd_bench_report)
+    p = sub.add_parser('platform-arches', help='the architectures of config/platforms.tsv')
+    p.add_argument('--base')
+    p.set_defaults(fn=cmd_platform_arches)
+    p = sub.add_parser('platform-variants',
+                       help='the variants the platform rows of an architecture expect something of')
+    p.add_argument('--base')
+    p.add_argument('--arch', required=True)
+    p.set_defaults(fn=cmd_platform_variants)
     a = ap.parse_args(argv)
     try:
         return a.fn(a)
