@@ -397,8 +397,8 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
         return save_run(outdir, run)
     extra_append = append
     inputs = {d['tag'] for d in run['devices'] if d['type'] == 'input'}
-    qdir = tempfile.mkdtemp(prefix='vdma-') if inputs else None	# a short socket path
-    qmp = f'{qdir}/qmp' if qdir else None
+    qdir = tempfile.mkdtemp(prefix='vdma-')	# a short socket path
+    qmp = f'{qdir}/qmp'
     argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest, qmp)
     argv += ['-append', append + (' ' + extra_append if extra_append else '')]
     (outdir / 'cmdline').write_text(' '.join(
@@ -426,6 +426,8 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
             status = 'virtio-broken'
         elif now - start >= timeout:
             status = 'timeout'
+        if status == 'timeout':
+            run['virtio'] = virtio_state(qmp)
         if status != 'exited':
             p.terminate()
             try:
@@ -436,14 +438,86 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
             break
         time.sleep(0.25)
     run.update(status=status, rc=p.returncode, secs=round(time.monotonic() - start, 1))
-    if qdir:
-        shutil.rmtree(qdir, ignore_errors=True)
+    shutil.rmtree(qdir, ignore_errors=True)
     for k in sc.disk_kinds():
         r = subprocess.run([str(guest / 'vtest-host'), '--checkimg',
                             str(outdir / f'disk-{k}.img'), k, str(seed)],
                            capture_output=True, text=True)
         run['disks'][k] = (r.stdout.strip() or r.stderr.strip() or 'bad:nooutput')
     return save_run(outdir, run)
+
+
+def qmp_session(qmp):
+    """A QMP connection: a function that runs one command and returns its
+    reply (a dict with 'return' or 'error')."""
+    so = socket.socket(socket.AF_UNIX)
+    so.settimeout(5)
+    so.connect(qmp)
+    f = so.makefile('rwb')
+
+    def cmd(name, args=None):
+        f.write(json.dumps(dict(execute=name, **({'arguments': args} if args else {})))
+                .encode() + b'\n')
+        f.flush()
+        while True:
+            line = f.readline()
+            if not line:
+                raise OSError('QMP closed')
+            rep = json.loads(line)
+            if 'return' in rep or 'error' in rep:
+                return rep
+    json.loads(f.readline())		# the greeting
+    cmd('qmp_capabilities')
+    cmd.close = so.close
+    return cmd
+
+
+def virtio_state(qmp):
+    """What QEMU's virtio devices were given, for a guest that hangs: the
+    guest's RAM (the "memory" address space's ram regions) and, per virtio
+    queue the driver set up, its ring addresses and progress."""
+    out = dict(ram=[], queues=[])
+    try:
+        cmd = qmp_session(qmp)
+        mtree = cmd('human-monitor-command', {'command-line': 'info mtree -f'}).get('return', '')
+        view = re.search(r'^ AS "memory".*?(?=^FlatView|\Z)', mtree, re.M | re.S)
+        for lo, hi in re.findall(r'^\s+([0-9a-f]+)-([0-9a-f]+) \(prio \d+, ram\)',
+                                 view.group(0) if view else '', re.M):
+            out['ram'].append([int(lo, 16), int(hi, 16)])
+        for dev in cmd('x-query-virtio').get('return', []):
+            for q in range(64):
+                st = cmd('x-query-virtio-queue-status', dict(path=dev['path'], queue=q))
+                if 'error' in st:
+                    break
+                st = st['return']
+                if st['vring-desc']:
+                    out['queues'].append(dict(
+                        name=dev['name'], path=dev['path'], queue=q, desc=st['vring-desc'],
+                        avail=st['vring-avail'], used=st['vring-used'],
+                        last_avail=st['last-avail-idx'], used_idx=st['used-idx']))
+        cmd.close()
+    except (OSError, ValueError, KeyError) as e:
+        out['error'] = f'QMP: {e}'
+    return out
+
+
+def ring_outside_ram(run):
+    """For a boot that hung: a virtio queue whose rings QEMU was told are
+    not in the guest's RAM (the driver handed the device addresses it
+    cannot use: IOVAs to a device that does not translate), as a detail;
+    else None."""
+    v = run.get('virtio') or {}
+    ram = v.get('ram') or []
+    if not ram:
+        return None
+    inram = lambda a: any(lo <= a <= hi for lo, hi in ram)
+    for q in v.get('queues', []):
+        bad = [k for k in ('desc', 'avail', 'used') if not inram(q[k])]
+        if bad:
+            return (f"{q['name']} queue {q['queue']}: {bad[0]} ring at {q[bad[0]]:#x}, "
+                    f"guest RAM {', '.join(f'{lo:#x}-{hi:#x}' for lo, hi in ram)}; "
+                    f"{q['last_avail']} buffers taken, {q['used_idx']} used")
+    return None
 
 
 def send_input(qmp, tag, guest, seed):
@@ -462,28 +536,14 @@ def send_input(qmp, tag, guest, seed):
             events.append([dict(type='abs', data=dict(axis='x', value=v)),
                            dict(type='abs', data=dict(axis='y', value=v))])
     try:
-        with socket.socket(socket.AF_UNIX) as so:
-            so.settimeout(5)
-            so.connect(qmp)
-            f = so.makefile('rwb')
-
-            def cmd(name, args=None):
-                f.write(json.dumps(dict(execute=name, **({'arguments': args} if args else {})))
-                        .encode() + b'\n')
-                f.flush()
-                while True:
-                    line = f.readline()
-                    if not line:
-                        raise OSError('QMP closed')
-                    rep = json.loads(line)
-                    if 'return' in rep or 'error' in rep:
-                        return rep
-            json.loads(f.readline())		# the greeting
-            cmd('qmp_capabilities')
+        cmd = qmp_session(qmp)
+        try:
             for ev in events:
                 rep = cmd('input-send-event', dict(events=ev))
                 if 'error' in rep:
                     return f"bad:qmp:{rep['error'].get('desc', '')[:80]}"
+        finally:
+            cmd.close()
     except (OSError, ValueError) as e:
         return f'bad:qmp:{e}'
     return 'sent'
@@ -624,7 +684,8 @@ QEMU_PATTERNS = [
 ]
 # The order in which findings name a boot's failure: the first one found is
 # its signature.  A control row names the signature it must fail with.
-SIGNATURES = ['qemu-index-error', 'virtio-error', 'panic', 'oops', 'iommu-fault',
+SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'virtio-error', 'panic', 'oops',
+              'iommu-fault',
               'no-init', 'timeout', 'missing-device', 'unexpected-device',
               'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
               'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
@@ -662,6 +723,9 @@ def findings(run, boot):
         m = [t for _, t in lines if rx.search(t)]
         if m:
             out.append((sig, 'kernel: ' + m[0][:160]))
+    ring = ring_outside_ram(run)
+    if ring:
+        out.append(('ring-outside-ram', 'qemu: ' + ring))
     if boot.begin and not boot.end:
         out.append(('timeout' if run['status'] == 'timeout' else 'no-init',
                     f"guest did not finish (QEMU {run['status']}, {run['secs']}s)"))
@@ -712,8 +776,10 @@ def infra_error(run, boot):
     if st in ('qemu-missing', 'no-kernel'):
         return st, run.get('error', '')
     if not boot.begin:
-        if st == 'timeout':
-            return 'timeout-before-init', f"no VTEST line in {run['secs']}s"
+        if st == 'timeout' and not ring_outside_ram(run):
+            return 'timeout-before-init', (f"no VTEST line in {run['secs']}s"
+                                           + (f" ({run['virtio']['error']})"
+                                              if 'error' in run.get('virtio', {}) else ''))
         if st == 'exited' and not run.get('console', '').strip():
             first = (run.get('qemu', '').strip().splitlines() or ['(no output)'])[0]
             return 'qemu-failed', (f"QEMU exited (rc={run['rc']}) before the guest printed "
