@@ -38,13 +38,12 @@ target() { # ARCH -> cross prefix and defconfig
 # unavailable FILE CONFIG: the option that builds FILE (obj-$(CONFIG_X) +=
 # FILE.o in its Makefile), if it is one this script enables and kconfig
 # still left it unset: the architecture cannot have it.
-option() { # FILE -> X of obj-$(CONFIG_X) += ... FILE.o ... in its Makefile
-	awk -v o="$(basename "${1%.c}").o" '
+option() { # FILE -> X of obj-$(CONFIG_X) += ... FILE.o ... in the series' Makefile
+	kgit show "series:$(dirname "$1")/Makefile" 2>/dev/null | awk -v o="$(basename "${1%.c}").o" '
 		match($0, /^obj-\$\(CONFIG_[A-Z0-9_]+\)[ \t]*\+=/) {
 			x = substr($0, 14, RLENGTH - 13); sub(/\)[ \t]*\+=$/, "", x)
 			n = split(substr($0, RLENGTH + 1), w, /[ \t]+/)
-			for (i = 1; i <= n; i++) if (w[i] == o) { print x; exit } }' \
-		"$K/$(dirname "$1")/Makefile"
+			for (i = 1; i <= n; i++) if (w[i] == o) { print x; exit } }'
 }
 # What the series touches on this base: its .c files (built as objects), the
 # directories of its other files outside include/, Documentation/ and tools/
