@@ -56,7 +56,8 @@ class Fixtures(unittest.TestCase):
                      ('FAIL', 'leak'), ('FAIL', 'disk-mismatch'), ('FAIL', 'wrong-path'),
                      ('PASS', 'dma-overlap'), ('FAIL', 'dma-debug'),
                      ('FAIL', 'unexpected-device'), ('ERROR', 'qemu-crashed'),
-                     ('ERROR', 'kmsg-incomplete'), ('PASS', 'ring-outside-ram')]:
+                     ('ERROR', 'kmsg-incomplete'), ('PASS', 'ring-outside-ram'),
+                     ('PASS', 'blk-request-not-taken')]:
             self.assertIn(want, got)
 
     def test_control_fails_only_with_its_signature(self):

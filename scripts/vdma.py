@@ -520,6 +520,19 @@ def ring_outside_ram(run):
     return None
 
 
+def blk_request_not_taken(run):
+    """For a boot that hung before /init with its rings in RAM: a virtio-blk
+    queue that never took a buffer, as a detail; else None.  virtio-blk
+    reads the disk's partition table when it probes, so a set-up queue with
+    nothing taken means the device looked for that request at another
+    address than the driver put it (an IOVA that is also RAM)."""
+    for q in (run.get('virtio') or {}).get('queues', []):
+        if q['name'] == 'virtio-blk' and q['last_avail'] == 0:
+            return (f"virtio-blk queue {q['queue']}: the probe's read never taken, "
+                    f"rings at {q['desc']:#x}/{q['avail']:#x}/{q['used']:#x} (in RAM)")
+    return None
+
+
 def send_input(qmp, tag, guest, seed):
     """Send the input device TAG its events (vtest-host --input: the guest
     expects the same) through QEMU's QMP socket: "sent", or what failed."""
@@ -684,7 +697,8 @@ QEMU_PATTERNS = [
 ]
 # The order in which findings name a boot's failure: the first one found is
 # its signature.  A control row names the signature it must fail with.
-SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'virtio-error', 'panic', 'oops',
+SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
+              'virtio-error', 'panic', 'oops',
               'iommu-fault',
               'no-init', 'timeout', 'missing-device', 'unexpected-device',
               'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
@@ -726,6 +740,8 @@ def findings(run, boot):
     ring = ring_outside_ram(run)
     if ring:
         out.append(('ring-outside-ram', 'qemu: ' + ring))
+    elif not boot.begin and run['status'] == 'timeout' and blk_request_not_taken(run):
+        out.append(('blk-request-not-taken', 'qemu: ' + blk_request_not_taken(run)))
     if boot.begin and not boot.end:
         out.append(('timeout' if run['status'] == 'timeout' else 'no-init',
                     f"guest did not finish (QEMU {run['status']}, {run['secs']}s)"))
@@ -776,7 +792,7 @@ def infra_error(run, boot):
     if st in ('qemu-missing', 'no-kernel'):
         return st, run.get('error', '')
     if not boot.begin:
-        if st == 'timeout' and not ring_outside_ram(run):
+        if st == 'timeout' and not ring_outside_ram(run) and not blk_request_not_taken(run):
             return 'timeout-before-init', (f"no VTEST line in {run['secs']}s"
                                            + (f" ({run['virtio']['error']})"
                                               if 'error' in run.get('virtio', {}) else ''))
