@@ -31,6 +31,11 @@ missing() {
 {
 	python3 "$top/scripts/vdma.py" results --base "$BASE" || exit 1
 	echo
+	if [ -f "$res/$BASE/platforms.json" ]; then
+		python3 "$top/scripts/vdma.py" results --base "$BASE" --name platforms 2>&1 ||
+			echo "platforms: not included (see the reason above)"
+		echo
+	else echo "platforms (make platforms): not run"; echo; fi
 	if current "$res/$BASE/kunit-series.ktap"; then
 		echo "KUnit (UML), $(sed -n 's/^date=//p' "$res/$BASE/kunit-series.ktap.prov"):"
 		grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' "$res/$BASE/kunit-series.txt" |

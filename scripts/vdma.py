@@ -1144,9 +1144,10 @@ def cmd_results(a):
     """The matrix table for the cover letter, from a complete, unfiltered
     matrix run of the current series only."""
     base = a.base or primary_base()
-    f = RESULTS / base / 'matrix.json'
+    name = getattr(a, 'name', None) or 'matrix'
+    f = RESULTS / base / f'{name}.json'
     if not f.exists():
-        die(f'vdma results: no matrix run for {base}: run make matrix')
+        die(f'vdma results: no {name} run for {base}: run make {name}')
     m = json.loads(f.read_text())
     p, why = m['provenance'], []
     if p['filter']:
@@ -1160,7 +1161,7 @@ def cmd_results(a):
     if p['project_dirty']:
         why.append('the harness had uncommitted changes (scripts, config, guest)')
     for v, c in p['kernel_commits'].items():
-        if not c.startswith('?') and variant_commit(base, v)[:12] != c:
+        if not c.startswith('?') and variant_commit(base, v.split('@')[0])[:12] != c:
             why.append(f"its {v} kernel ({c}) is not its branch's current commit")
     if set(p['variants']) != set(variants_of(base)):
         why.append(f"it ran variants {','.join(p['variants'])}, not {','.join(variants_of(base))}")
@@ -1176,14 +1177,14 @@ def cmd_results(a):
         c = (r['expect'] if r['expect'].startswith('fail:') else r['signature']) \
             if r['result'] == 'PASS' else f"{r['signature']} ({r['result']})"
         cells.setdefault(k, {})[r['variant']] = c
-    vs = p['variants']
+    vs = [v for v in p['variants'] if any(r['variant'] == v for r in m['results'])]
     w = '  {:<31}' + ' {:<22}' * len(vs)
-    print(f"QEMU matrix, {prov_line(p)}:")
+    print(f"QEMU {name}, {prov_line(p)}:")
     print(w.format('iommu mode kind', *vs).rstrip())
     for k in order:
         print(w.format(k, *(cells[k].get(v, '-') for v in vs)).rstrip())
     n = summary(m['results'])
-    print(f"  matrix {base}: {n['PASS']} passed, {n['FAIL']} failed, {n['ERROR']} errors")
+    print(f"  {name} {base}: {n['PASS']} passed, {n['FAIL']} failed, {n['ERROR']} errors")
     return 0
 
 
@@ -1403,6 +1404,7 @@ def main(argv=None):
     p.set_defaults(fn=lambda a: print(series_hash(a.base or primary_base())) or 0)
     p = sub.add_parser('results', help='the matrix table for the cover letter (complete runs only)')
     p.add_argument('--base')
+    p.add_argument('--name', help="the run: 'matrix' (default) or 'platforms'")
     p.set_defaults(fn=cmd_results)
     p = sub.add_parser('bench-report', help='judge the benchmark runs of scripts/bench.sh')
     p.add_argument('--runs', required=True, help='folder of {base,series}-N.ktap')
