@@ -1178,7 +1178,8 @@ def cmd_results(a):
             if r['result'] == 'PASS' else f"{r['signature']} ({r['result']})"
         cells.setdefault(k, {})[r['variant']] = c
     vs = [v for v in p['variants'] if any(r['variant'] == v for r in m['results'])]
-    w = '  {:<31}' + ' {:<22}' * len(vs)
+    kw = max([31] + [len(k) for k in order])
+    w = '  {:<%d}' % kw + ' {:<22}' * len(vs)
     print(f"QEMU {name}, {prov_line(p)}:")
     print(w.format('iommu mode kind', *vs).rstrip())
     for k in order:
