@@ -80,7 +80,8 @@ checkout_variant() {
 	# one user of the work tree at a time, until this script exits
 	exec 9>"$K.lock"
 	flock -w 7200 9 || die "$K is in use by another build (lock $K.lock)"
-	kgit checkout -q "$1" 2>/dev/null || kgit checkout -q --detach "$1"
+	# detached: a branch checked out here would block updating it elsewhere
+	kgit checkout -q --detach "$1"
 }
 
 # ccache and reproducible build stamps: variants share compiled objects.
