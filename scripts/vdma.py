@@ -963,6 +963,19 @@ def variant_commit(base, variant):
     return r.stdout.strip()
 
 
+def same_tree(base, want, have):
+    """Whether commit have (abbreviated) has the source of commit want: the
+    same commit, or one with the same tree (the series applied again)."""
+    if not want or not have:
+        return False
+    if want.startswith(have):
+        return True
+    trees = [subprocess.run(['git', '-C', str(BUILD / base / 'linux'), 'rev-parse', '-q',
+                             '--verify', c + '^{tree}'], capture_output=True, text=True).stdout.strip()
+             for c in (want, have)]
+    return bool(trees[0]) and trees[0] == trees[1]
+
+
 def built_commit(base, variant, arch='x86_64'):
     """The commit the variant's kernel was built from (build.sh writes .ref
     after a successful build only)."""
@@ -1161,7 +1174,7 @@ def cmd_results(a):
     if p['project_dirty']:
         why.append('the harness had uncommitted changes (scripts, config, guest)')
     for v, c in p['kernel_commits'].items():
-        if not c.startswith('?') and variant_commit(base, v.split('@')[0])[:12] != c:
+        if not c.startswith('?') and not same_tree(base, variant_commit(base, v.split('@')[0]), c):
             why.append(f"its {v} kernel ({c}) is not its branch's current commit")
     if set(p['variants']) != set(variants_of(base)):
         why.append(f"it ran variants {','.join(p['variants'])}, not {','.join(variants_of(base))}")
