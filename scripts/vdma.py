@@ -80,11 +80,16 @@ def table(name):
     return read_tsv(CONFIG / f'{name}.tsv')
 
 
-def base_row(base):
-    for r in table('bases'):
-        if r['name'] == base:
+def table_row(name, column, value, what):
+    """The row of config/NAME.tsv whose COLUMN is VALUE; die naming WHAT."""
+    for r in table(name):
+        if r[column] == value:
             return r
-    die(f"vdma: no base '{base}' in config/bases.tsv")
+    die(f"vdma: no {what} '{value}' in config/{name}.tsv")
+
+
+def base_row(base):
+    return table_row('bases', 'name', base, 'base')
 
 
 def base_kinds(base):
@@ -111,10 +116,7 @@ def variants_of(base):
 
 
 def variant_row(name):
-    for v in table('variants'):
-        if v['name'] == name:
-            return v
-    die(f"vdma: no variant '{name}' in config/variants.tsv")
+    return table_row('variants', 'name', name, 'variant')
 
 
 def expectation(row, base, variant):
@@ -127,17 +129,11 @@ def expectation(row, base, variant):
 def arch_row(arch):
     """A row of config/arches.tsv: how a guest kernel of that architecture
     is built and booted."""
-    for r in table('arches'):
-        if r['arch'] == arch:
-            return r
-    die(f"vdma: no architecture '{arch}' in config/arches.tsv")
+    return table_row('arches', 'arch', arch, 'architecture')
 
 
 def iommu_row(iommu):
-    for r in table('iommus'):
-        if r['iommu'] == iommu:
-            return r
-    die(f"vdma: unknown iommu '{iommu}' (config/iommus.tsv)")
+    return table_row('iommus', 'iommu', iommu, 'iommu')
 
 
 def arch_of(iommu):
