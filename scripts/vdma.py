@@ -180,7 +180,7 @@ class Scenario:
         for k in self.kinds:
             kr = kinds[k]
             common = dict(row_kind=k, kind=kr['reports'], transport=io['bus'], ap=int(kr['ap']))
-            for t, tag in device_tags(kr, io['bus']):
+            for t, tag in device_tags(kr, io):
                 devs.append(dict(common, type=t, tag=tag))
         return devs
 
@@ -190,11 +190,15 @@ class Scenario:
         return [k for k in self.kinds if {'blk', 'scsi'} & set(kinds[k]['devices'].split())]
 
 
-def device_tags(kr, bus):
-    """(type, tag) of each device of a kinds.tsv row: a disk's serial is the
-    kind, a NIC's tag its MAC, virtio-rng's the PCI slot QEMU puts it in
-    (it has no serial), an input device's its serial."""
-    i = int(kr['index'])
+def device_tags(kr, io):
+    """(type, tag) of each device of a kinds.tsv row booted on an IOMMU row
+    (config/iommus.tsv): a disk's serial is the kind, a NIC's tag its MAC,
+    virtio-rng's the PCI slot QEMU puts it in (it has no serial: the IOMMU
+    row's rng slot, else 0x10 + the kind's index), an input device's its
+    serial."""
+    i, bus = int(kr['index']), io['bus']
+    rng = pci_addrs(io).get('rng')
+    slot = f'{int(rng[0].split(".")[0], 16):02x}' if rng else f'{0x10 + i:02x}'
     out, nets = [], 0
     for t in kr['devices'].split():
         if t in ('blk', 'scsi'):
@@ -203,11 +207,22 @@ def device_tags(kr, bus):
             nets += 1
             out.append((t, f"52:54:00:12:0{i}:0{nets}"))
         elif t == 'rng':
-            out.append((t, 'rng@mmio' if bus == 'mmio' else f'rng@{0x10 + i:02x}'))
+            out.append((t, 'rng@mmio' if bus == 'mmio' else f'rng@{slot}'))
         elif t in ('keyboard', 'tablet'):
             out.append(('input', f"{'kbd' if t == 'keyboard' else 'tab'}{i}"))
         else:
             die(f"vdma: kind {kr['kind']}: unknown device '{t}' (config/kinds.tsv)")
+    return out
+
+
+def pci_addrs(io):
+    """The PCI addresses an IOMMU row (config/iommus.tsv "addr") gives each
+    type of device, in the order its devices are made: {'net': ['1.0',
+    '1.1'], ...}; a type not named is placed by QEMU."""
+    out = {}
+    for w in ('' if io.get('addr', '-') == '-' else io['addr']).split():
+        t, _, a = w.partition('=')
+        out[t] = a.split(',')
     return out
 
 
@@ -260,12 +275,23 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
                 args += ['-global', kr['mmio']]
             opt = ''
         else:
-            opt = ',' + kr['pci']
+            opt = ',' + kr['pci'] + ('' if io.get('pci', '-') == '-' else ',' + io['pci'])
+
+        addrs = {t: list(a) for t, a in pci_addrs(io).items()}
 
         def dev(name, props, pci_extra=''):
+            if not mmio and addrs.get(t):
+                # a given address; the first function of a slot that
+                # others share is made multifunction
+                a = addrs[t].pop(0)
+                slot, _, fn = a.partition('.')
+                pci_extra += f',addr=0x{a}' + (',multifunction=on' if fn in ('', '0') and any(
+                    b.partition('.')[0] == slot for b in addrs[t]) else '')
+            elif not mmio and t == 'rng':	# its tag is its slot
+                pci_extra += f",addr=0x{tag.split('@')[1]}"
             return ['-device', f"virtio-{name}-{'device' if mmio else 'pci'},{props}"
                     f"{'' if mmio else pci_extra}{opt}"]
-        for t, tag in device_tags(kr, io['bus']):
+        for t, tag in device_tags(kr, io):
             if t in ('blk', 'scsi'):
                 img = outdir / f'disk-{k}.img'
                 subprocess.run([str(guest / 'vtest-host'), '--mkimg', str(img), k, str(seed)],
@@ -285,14 +311,16 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
                 subprocess.run([str(guest / 'vtest-host'), '--mkrng', str(f), tag, str(seed)],
                                check=True)
                 args += ['-object', f'rng-random,id=rng{i},filename={f}']
-                args += dev('rng', f'rng=rng{i}', f",addr=0x{tag.split('@')[1]}")
+                args += dev('rng', f'rng=rng{i}')
             elif t == 'input':
                 args += dev('keyboard' if tag.startswith('kbd') else 'tablet',
                             f'id={tag},serial={tag}')
     if qmp:
         args += ['-qmp', f'unix:{qmp},server=on,wait=off']
     args += ['-nodefaults', '-no-reboot', '-nographic', '-monitor', 'none',
-             '-serial', f'file:{outdir}/console.log', '-m', '512', '-smp', '1']
+             '-serial', f'file:{outdir}/console.log', '-smp', '1']
+    if '-m' not in args:	# the IOMMU row may size the RAM (ppce500: above 4 GiB)
+        args += ['-m', '512']
     if ar['cpu'] != '-':
         args += ['-cpu', ar['cpu']]
     args += ['-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
