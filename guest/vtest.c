@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
@@ -612,7 +613,9 @@ static int blk_test(const struct vdev *v, char *res, size_t len)
 	fd = open(path, O_RDWR | O_DIRECT);
 	if (fd < 0)
 		return sfmt(res, len, "bad:open:%d", errno);
-	if (posix_memalign((void **)&buf, 4096, CHUNK))
+	/* fresh pages, not the heap's: taken after vtest.fill= like any buffer */
+	buf = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
 		return sfmt(res, len, "bad:nomem");
 	bad = check_half(fd, buf, seed, 0, 0);
 	if (bad != -1)
@@ -1141,6 +1144,51 @@ static void report_kmsg(void)
 #define VTEST_EXIT RB_AUTOBOOT
 #endif
 
+/* The physical address of a page taken now (/proc/self/pagemap), or 0. */
+static unsigned long long phys_of_new_page(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	volatile char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long long e = 0;
+	int fd;
+
+	if (p == MAP_FAILED)
+		return 0;
+	p[0] = 1;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0 || pread(fd, &e, 8, (off_t)((uintptr_t)p / pg) * 8) != 8)
+		e = 0;
+	if (fd >= 0)
+		close(fd);
+	return (e >> 63) ? (e & ((1ULL << 55) - 1)) * pg : 0;	/* present: PFN */
+}
+
+/*
+ * vtest.fill=MB: take that much anonymous memory before the I/O and keep it.
+ * The page allocator hands out low addresses first, so the buffers the
+ * drivers allocate afterwards (virtio-net's receive buffers, the disk's
+ * O_DIRECT pages) come from above it: on ppce500, above the PCI inbound
+ * window, where the DMA API bounces them through swiotlb.
+ */
+static void take_memory(const char *cmdline)
+{
+	const char *at = strstr(cmdline, "vtest.fill=");
+	size_t mb = at ? strtoul(at + 11, NULL, 0) : 0;
+	void *p;
+
+	if (!mb)
+		return;
+	p = mmap(NULL, mb << 20, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED) {
+		out("VTEST fatal fill %zu MiB: %s", mb, strerror(errno));
+		return;
+	}
+	memset(p, 0x5a, mb << 20);
+	out("VTEST fill mb=%zu next=0x%llx", mb, phys_of_new_page());
+}
+
 static void finish(void)
 {
 	sync();
@@ -1194,6 +1242,7 @@ static int guest_main(void)
 	find_swiotlb();
 	n = scan(devs);
 	read_dump(&m);
+	take_memory(cmdline);
 	if (seed)
 		do_io(devs, n);
 	read_dump(&m);
@@ -1206,6 +1255,9 @@ static int guest_main(void)
 	report(devs, n, &m, &after);
 	avail = !sysread(errs, sizeof(errs), "/sys/kernel/debug/dma-api/error_count");
 	out("VTEST dmadebug errors=%s available=%d", avail ? errs : "-", avail);
+	/* slots of swiotlb's default pool ever in use: did anything bounce? */
+	avail = !sysread(errs, sizeof(errs), "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater");
+	out("VTEST swiotlb hiwater=%s available=%d", avail ? errs : "-", avail);
 	report_kmsg();
 	out("VTEST end devices=%d", n);
 	finish();

@@ -623,6 +623,8 @@ class Boot:
     kmsg: list = field(default_factory=list)	# (level, text)
     kmsgsum: dict = field(default_factory=dict)
     fatal: list = field(default_factory=list)
+    fill: str = ''
+    swiotlb: dict = field(default_factory=dict)
     garbled: list = field(default_factory=list)
     end_devices: int = -1
 
@@ -677,6 +679,10 @@ def parse_console(text):
             b.fatal.append(rest)
         elif what == 'listen' and 'tag' in fields(rest):
             pass		# an input device waits for its events (run_boot)
+        elif what == 'swiotlb':
+            b.swiotlb = fields(rest)
+        elif what == 'fill' and 'mb' in fields(rest):
+            b.fill = fields(rest)['mb']	# memory taken before the I/O (vtest.fill=)
         else:
             b.garbled.append(line)
     return b
@@ -878,8 +884,20 @@ def judge(run, expect):
             return Verdict('PASS', sig, observed, found[0][1], found)
         return Verdict('FAIL', found[0][0], observed,
                        f'expected {sig}, failed with {found[0][0]}: {found[0][1]}', found)
+    expect, _, bounce = expect.partition('@')
     wpath, _, wdma = expect.partition('+')
     wdma = wdma or 'n/a'
+    if bounce:	# @bounce / @nobounce: swiotlb's high-water mark in this boot
+        used = boot.swiotlb.get('hiwater', '-')
+        if bounce not in ('bounce', 'nobounce'):
+            die(f"vdma: expectation '{expect}@{bounce}': '@bounce' or '@nobounce'")
+        if not used.isdigit():
+            found.append(('wrong-path', 'swiotlb: no high-water mark in the guest\'s report'))
+        else:
+            observed += '@bounce' if int(used) else '@nobounce'
+            if (int(used) > 0) != (bounce == 'bounce'):
+                found.append(('wrong-path', f'swiotlb: {used} slot(s) used at most, want '
+                              + ('some' if bounce == 'bounce' else 'none')))
     for d in boot.devices:
         if expect == 'any':	# bisect: any path, every other check
             break
