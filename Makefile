@@ -5,7 +5,7 @@ S := scripts
 
 .PHONY: demo check selftest deps tree trees export build-base build-series \
 	build-control build-nodebug kunit matrix harness-mutants checkpatch sparse \
-	kernel-doc bisect cross upstream-check results bench mutants platforms clean
+	kernel-doc bisect cross upstream-check results bench mutants platforms lifecycle clean
 
 # The main job: build the series and show what each virtio device gets.
 demo: tree build-series
@@ -59,6 +59,10 @@ mutants:
 # long: not part of check).
 platforms:
 	$(S)/step.sh platforms $(S)/platforms.sh
+# Lifecycle scenarios (config/lifecycle.tsv): rebinding, default domains,
+# driver_override (long: not part of check).
+lifecycle:
+	$(S)/step.sh lifecycle $(S)/lifecycle.sh
 # virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
 bench:
 	$(S)/bench.sh

@@ -1199,13 +1199,169 @@ static void finish(void)
 		pause();
 }
 
+/* ---- lifecycle steps (vtest.steps=): what happens to the devices between tests ---- */
+
+#define PCI_DEVS	"/sys/bus/pci/devices"
+
+/* Wait up to 10 s for the PCI device to have a virtio child bound to a driver. */
+static int wait_virtio_bound(const char *bdf)
+{
+	char path[256];
+
+	for (int i = 0; i < 100; i++) {
+		sfmt(path, sizeof(path), PCI_DEVS "/%s/virtio*/driver", bdf);
+		glob_t g;
+		int found = !glob(path, 0, NULL, &g);
+
+		if (found)
+			globfree(&g);
+		if (found)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* The PCI driver the device is bound to ("" if none). */
+static void pci_driver(const char *bdf, char *name, size_t len)
+{
+	char path[256], link[256];
+	ssize_t r;
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver", bdf);
+	r = readlink(path, link, sizeof(link) - 1);
+	link[r > 0 ? r : 0] = '\0';
+	sfmt(name, len, "%s", r > 0 ? strrchr(link, '/') + 1 : "");
+}
+
+static int pci_unbind(const char *bdf)
+{
+	char path[256];
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver/unbind", bdf);
+	return access(path, F_OK) ? 0 : write_str(path, bdf);
+}
+
+/*
+ * One step on one virtio-pci device: unbind virtio-pci, then
+ *   a default domain type (identity, DMA, DMA-FQ): write it to the
+ *   device's IOMMU group;
+ *   override: bind pci-stub through driver_override, check it took the
+ *   device, unbind it and clear the override;
+ * and bind virtio-pci again.  Returns "ok" or what failed.
+ */
+static void pci_step(const char *bdf, const char *step, char *res, size_t len)
+{
+	char path[256], link[256], drv[64];
+	ssize_t r;
+
+	if (pci_unbind(bdf))
+		return (void)sfmt(res, len, "bad:unbind:%d", errno);
+	if (!strcmp(step, "override")) {
+		sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
+		if (write_str(path, "pci-stub") ||
+		    write_str("/sys/bus/pci/drivers_probe", bdf))
+			return (void)sfmt(res, len, "bad:override:%d", errno);
+		pci_driver(bdf, drv, sizeof(drv));
+		if (strcmp(drv, "pci-stub"))
+			return (void)sfmt(res, len, "bad:override:driver=%s", drv[0] ? drv : "none");
+		if (pci_unbind(bdf) || write_str(path, "\n"))
+			return (void)sfmt(res, len, "bad:override-undo:%d", errno);
+	} else {
+		sfmt(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
+		r = readlink(path, link, sizeof(link) - 1);
+		if (r <= 0)
+			return (void)sfmt(res, len, "bad:nogroup");
+		link[r] = '\0';
+		sfmt(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type", strrchr(link, '/') + 1);
+		if (write_str(path, step))
+			return (void)sfmt(res, len, "bad:type:%d", errno);
+	}
+	if (write_str("/sys/bus/pci/drivers/virtio-pci/bind", bdf))
+		return (void)sfmt(res, len, "bad:bind:%d", errno);
+	if (wait_virtio_bound(bdf))
+		return (void)sfmt(res, len, "bad:noprobe");
+	sfmt(res, len, "ok");
+}
+
+/* The IOMMU group's current type of a PCI device ("-" without one). */
+static void group_type(const char *bdf, char *type, size_t len)
+{
+	char path[256], link[256];
+	ssize_t r;
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
+	r = readlink(path, link, sizeof(link) - 1);
+	link[r > 0 ? r : 0] = '\0';
+	if (r <= 0 || sysread(type, len, "/sys/kernel/iommu_groups/%s/type", strrchr(link, '/') + 1))
+		sfmt(type, len, "-");
+}
+
+/*
+ * The test of every device, once: scan, I/O, unbind the drivers and what
+ * they left mapped, one "VTEST dev" line each.  Returns the device count.
+ */
+static int test_once(struct vdev *devs, int io)
+{
+	struct maps m = { 0 }, after = { 0 };
+	int n;
+
+	memset(devs, 0, MAXDEV * sizeof(*devs));
+	n = scan(devs);
+	read_dump(&m);
+	if (io)
+		do_io(devs, n);
+	read_dump(&m);
+	for (int i = 0; i < n; i++)
+		if (tested(devs[i].vtype))
+			unbind(&devs[i]);
+	read_dump(&after);
+	out("VTEST dump available=%d entries=%d unparsed=%d", m.avail,
+	    m.lines + after.lines, m.unparsed + after.unparsed);
+	report(devs, n, &m, &after);
+	free(m.e);
+	free(after.e);
+	return n;
+}
+
+/*
+ * vtest.steps=S1,S2,...: after the boot's test, each step is done to every
+ * tested virtio-pci device (pci_step()) and the test runs again, its lines
+ * after "VTEST step name=S result=..." (the first step is "boot").  Without
+ * it, one test and no step lines.  Returns the number of "VTEST dev" lines.
+ */
+static int run_steps(struct vdev *devs, const char *cmdline, int io)
+{
+	const char *at = strstr(cmdline, "vtest.steps=");
+	char steps[256] = "", bdf[MAXDEV][32], type[32], res[64], *step, *save;
+	int n, nb = 0, total;
+
+	if (at)
+		sscanf(at + 12, "%255[^ ]", steps);
+	if (steps[0])
+		out("VTEST step name=boot result=ok");
+	total = n = test_once(devs, io);
+	for (int i = 0; i < n; i++)
+		if (tested(devs[i].vtype) && !strcmp(devs[i].transport, "pci"))
+			sfmt(bdf[nb++], sizeof(bdf[0]), "%s", devs[i].parent);
+	for (step = strtok_r(steps, ",", &save); step; step = strtok_r(NULL, ",", &save)) {
+		sfmt(res, sizeof(res), nb ? "ok" : "bad:nodevice");
+		for (int i = 0; i < nb && !strcmp(res, "ok"); i++)
+			pci_step(bdf[i], step, res, sizeof(res));
+		if (nb)
+			group_type(bdf[0], type, sizeof(type));
+		out("VTEST step name=%s result=%s group=%s", step, res, nb ? type : "-");
+		total += test_once(devs, io);
+	}
+	return total;
+}
+
 static int guest_main(void)
 {
 	static struct vdev devs[MAXDEV];
-	struct maps m = { 0 }, after = { 0 };
 	struct utsname u;
 	char cmdline[4096], errs[32], *seed;
-	int n, avail;
+	int n, avail, total;
 
 	mkdir("/proc", 0755);
 	mkdir("/sys", 0755);
@@ -1240,26 +1396,15 @@ static int guest_main(void)
 	if (!seed)
 		out("VTEST fatal no vtest.seed= on the command line");
 	find_swiotlb();
-	n = scan(devs);
-	read_dump(&m);
 	take_memory(cmdline);
-	if (seed)
-		do_io(devs, n);
-	read_dump(&m);
-	for (int i = 0; i < n; i++)
-		if (tested(devs[i].vtype))
-			unbind(&devs[i]);
-	read_dump(&after);
-	out("VTEST dump available=%d entries=%d unparsed=%d", m.avail,
-	    m.lines + after.lines, m.unparsed + after.unparsed);
-	report(devs, n, &m, &after);
+	total = run_steps(devs, cmdline, seed != NULL);
 	avail = !sysread(errs, sizeof(errs), "/sys/kernel/debug/dma-api/error_count");
 	out("VTEST dmadebug errors=%s available=%d", avail ? errs : "-", avail);
 	/* slots of swiotlb's default pool ever in use: did anything bounce? */
 	avail = !sysread(errs, sizeof(errs), "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater");
 	out("VTEST swiotlb hiwater=%s available=%d", avail ? errs : "-", avail);
 	report_kmsg();
-	out("VTEST end devices=%d", n);
+	out("VTEST end devices=%d", total);
 	finish();
 	return 0;
 }

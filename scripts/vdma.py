@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 TOP = Path(__file__).resolve().parent.parent
@@ -142,21 +142,24 @@ def arch_of(iommu):
 
 
 def row_id(row):
-    return f"{row['iommu']}-{row['mode']}-{row['kind']}".replace('---', '-')
+    """A row's name: iommu-mode-kind, after the scenario's name where the
+    table has one (config/lifecycle.tsv)."""
+    rid = f"{row['iommu']}-{row['mode']}-{row['kind']}".replace('---', '-')
+    return f"{row['name']}-{rid}" if row.get('name') else rid
 
 
 def match_filter(row, flt):
-    """MATRIX_FILTER: words, each 'FIELD=REGEX' (iommu, mode, kind) or a plain
+    """MATRIX_FILTER: words, each "FIELD=REGEX" (iommu, mode, kind, name) or a plain
     word equal to one of those fields; all words must match.  Words are
     separated by blanks or commas."""
     for w in (flt or '').replace(',', ' ').split():
         if '=' in w:
             k, v = w.split('=', 1)
-            if k not in ('iommu', 'mode', 'kind'):
-                die(f"vdma: filter field '{k}' is not iommu, mode or kind")
-            if not re.fullmatch(v, row[k]):
+            if k not in ('iommu', 'mode', 'kind', 'name'):
+                die(f"vdma: filter field '{k}' is not iommu, mode, kind or name")
+            if not re.fullmatch(v, row.get(k, '')):
                 return False
-        elif w not in (row['iommu'], row['mode'], row['kind']):
+        elif w not in (row['iommu'], row['mode'], row['kind'], row.get('name')):
             return False
     return True
 
@@ -436,14 +439,18 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
         return save_run(outdir, run)
     broken = None
     status = 'exited'
-    sent = run['input'] = {}
+    sent = run['input'] = {}	# per tag, the result of each send
+    handled = 0			# the guest's "VTEST listen" lines answered
     while p.poll() is None:
         now = time.monotonic()
-        if inputs and len(sent) < len(inputs):
+        if inputs:
+            # the guest listens once per test (vtest.steps= tests again)
             console = (outdir / 'console.log').read_text(errors='replace')
-            for tag in re.findall(r'^VTEST listen tag=(\S+)', console, re.M):
-                if tag in inputs and tag not in sent:
-                    sent[tag] = send_input(qmp, tag, guest, seed)
+            listens = re.findall(r'^VTEST listen tag=(\S+)', console, re.M)
+            for tag in listens[handled:]:
+                if tag in inputs:
+                    sent.setdefault(tag, []).append(send_input(qmp, tag, guest, seed))
+            handled = len(listens)
         if broken is None and broken_virtio((outdir / 'qemu.log').read_text(errors='replace')):
             broken = now
         if broken is not None and now - broken >= BROKEN_GRACE:
@@ -625,6 +632,7 @@ class Boot:
     fatal: list = field(default_factory=list)
     fill: str = ''
     swiotlb: dict = field(default_factory=dict)
+    steps: list = field(default_factory=list)
     garbled: list = field(default_factory=list)
     end_devices: int = -1
 
@@ -681,6 +689,8 @@ def parse_console(text):
             pass		# an input device waits for its events (run_boot)
         elif what == 'swiotlb':
             b.swiotlb = fields(rest)
+        elif what == 'step' and 'name' in fields(rest):
+            b.steps.append(fields(rest))	# vtest.steps=: the lines after it are its test
         elif what == 'fill' and 'mb' in fields(rest):
             b.fill = fields(rest)['mb']	# memory taken before the I/O (vtest.fill=)
         else:
@@ -733,7 +743,7 @@ SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
               'no-init', 'timeout', 'missing-device', 'unexpected-device',
               'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
               'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
-              'kernel-warning', 'mixed-path', 'wrong-path']
+              'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
 ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-crashed',
           'timeout-before-init', 'guest-fatal', 'garbled-console', 'kmsg-incomplete',
           'dump-unparsable', 'no-result']
@@ -861,9 +871,76 @@ def infra_error(run, boot):
     return None
 
 
+def step_runs(run):
+    """A boot with vtest.steps= as one run per step: the lines of the boot
+    outside any step (begin, the DMA-API debug count, kernel messages, end)
+    with that step's dump and device lines, and "VTEST end devices=" counting
+    them; plus the run without any device (what is the boot's, not a step's)."""
+    lines = run.get('console', '').replace('\r', '').split('\n')
+    common, segs = [], []
+    for ln in lines:
+        if ln.startswith('VTEST step '):
+            segs.append([])
+        elif segs and (ln.startswith('VTEST dev ') or ln.startswith('VTEST dump ')):
+            segs[-1].append(ln)
+        else:
+            common.append(ln)
+
+    def sub(seg, devices):
+        n = sum(ln.startswith('VTEST dev ') for ln in seg)
+        body = [re.sub(r'^VTEST end devices=\d+', f'VTEST end devices={n}', ln) for ln in common]
+        at = next((i for i, ln in enumerate(body) if ln.startswith('VTEST begin')), len(body))
+        return dict(run, devices=devices, console='\n'.join(body[:at + 1] + seg + body[at + 1:]))
+    return [sub(seg, run['devices']) for seg in segs], sub([], [])
+
+
+def judge_steps(run, expect, boot):
+    """A boot with lifecycle steps (vtest.steps=): EXPECT is one expectation
+    per step, "boot" first, separated by blanks; each step's devices are
+    judged as a boot of their own.  What belongs to the whole boot (QEMU's
+    and the kernel's messages, DMA-API debug's error count, the host's disk
+    check) fails it once, after the steps.  A single "fail:SIG": the boot
+    fails with SIG, judged with the last step the guest reached."""
+    want = expect.split()
+    runs, whole = step_runs(run)
+    names = [st['name'] for st in boot.steps]
+    if len(want) == 1 and want[0].startswith('fail:'):
+        v = judge(runs[-1] if runs else whole, want[0])
+        return replace(v, detail=f"after step {names[-1] if names else '-'}: {v.detail}")
+    err = infra_error(run, boot)
+    if err:
+        return Verdict('ERROR', err[0], '-', err[1])
+    glob = findings(whole, parse_console(whole['console']))
+    observed = []
+    for i, e in enumerate(want):
+        if i >= len(runs):
+            return Verdict('FAIL', 'step-error', ' '.join(observed),
+                           f"the guest did {len(runs)} step(s) ({' '.join(names)}), the row {len(want)}")
+        st = boot.steps[i]
+        if st.get('result') != 'ok':
+            return Verdict('FAIL', 'step-error', ' '.join(observed),
+                           f"step {st['name']}: {st.get('result', '?')}")
+        v = judge(runs[i], e)
+        own = [f for f in v.findings if f not in glob]
+        if v.result == 'ERROR' or (v.result == 'FAIL' and own):
+            sig, detail = own[0] if own else (v.signature, v.detail)
+            return Verdict(v.result, sig, v.observed, f"step {st['name']}: {detail}", own)
+        observed.append(f"{st['name']}:{v.observed}")
+    if len(runs) > len(want):
+        return Verdict('FAIL', 'step-error', ' '.join(observed),
+                       f"the guest did {len(runs)} steps ({' '.join(names)}), the row {len(want)}")
+    if glob:
+        glob.sort(key=lambda f: SIGNATURES.index(f[0]))
+        return Verdict('FAIL', glob[0][0], ' '.join(observed), f'after the steps: {glob[0][1]}', glob)
+    return Verdict('PASS', ' '.join(observed), ' '.join(observed),
+                   f"{len(runs)} steps, I/O verified in each")
+
+
 def judge(run, expect):
     """The verdict on one boot against one expectation (a matrix cell)."""
     boot = parse_console(run.get('console', ''))
+    if boot.steps or len(expect.split()) > 1:
+        return judge_steps(run, expect, boot)
     err = infra_error(run, boot)
     if err:
         return Verdict('ERROR', err[0], '-', err[1])
@@ -985,7 +1062,8 @@ def text_table(results):
     w = '{:<15} {:<6} {:<11} {:<12} {:<22} {:<22} {:<6} {}'
     out = [w.format('variant', 'iommu', 'mode', 'kind', 'expected', 'got', 'result', 'detail')]
     for r in results:
-        out.append(w.format(r['variant'], r['iommu'], r['mode'], r['kind'], r['expect'],
+        kind = f"{r['name']}:{r['kind']}" if r.get('name') else r['kind']
+        out.append(w.format(r['variant'], r['iommu'], r['mode'], kind, r['expect'],
                             r['signature'], r['result'],
                             r['detail'] if r['result'] != 'PASS' else '').rstrip())
     return '\n'.join(out)
@@ -1075,10 +1153,12 @@ def cmd_matrix(a):
                 die(f'vdma: nothing to re-judge in {d}: run the matrix first')
         else:
             run_boot(Scenario(r['iommu'], r['mode'], [r['kind']]),
-                     kernel_of(base, v, arch_of(r['iommu'])), d)
+                     kernel_of(base, v, arch_of(r['iommu'])), d,
+                     append='' if r.get('append', '-') == '-' else r['append'])
         run = load_run(d)
         vd = judge(run, exp)
-        rec = dict(variant=v, iommu=r['iommu'], mode=r['mode'], kind=r['kind'], expect=exp,
+        rec = dict(variant=v, name=r.get('name', ''), iommu=r['iommu'], mode=r['mode'],
+                   kind=r['kind'], expect=exp,
                    result=vd.result, signature=vd.signature, observed=vd.observed,
                    detail=vd.detail, secs=run.get('secs'),
                    dir=str(d.relative_to(TOP)) if d.is_relative_to(TOP) else str(d))

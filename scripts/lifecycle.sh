@@ -1,0 +1,13 @@
+#!/bin/sh
+# Lifecycle scenarios (config/lifecycle.tsv, issue 12): build the x86
+# kernels its rows expect something of and boot and judge every row
+# (vdma.py matrix --table lifecycle).  Results:
+# build/results/BASE/lifecycle.{txt,ktap,json}.
+# usage: [MATRIX_FILTER=...] lifecycle.sh [VARIANT ...]   (default: base control series)
+set -eu
+. "$(dirname "$0")/lib.sh"
+variants=${*:-base control series}
+for v in $variants; do
+	"$top/scripts/build.sh" "$v" || die "lifecycle: the $v kernel does not build"
+done
+exec python3 "$top/scripts/vdma.py" matrix --base "$BASE" --table lifecycle $variants
