@@ -1324,6 +1324,72 @@ static int test_once(struct vdev *devs, int io)
 	return n;
 }
 
+/* DMA-API debug's free entries and the kernel's slab memory (kB), or -1. */
+static void soak_counts(long *free_entries, long *slab_kb)
+{
+	char buf[64], line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	*free_entries = sysread(buf, sizeof(buf), "/sys/kernel/debug/dma-api/num_free_entries") ?
+			-1 : atol(buf);
+	*slab_kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", slab_kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+}
+
+/*
+ * vtest.soak=N: N more cycles of binding every tested device's driver,
+ * its I/O and unbinding it.  DMA-API debug's free entries and the slab
+ * memory are read after the first cycle and after the last: what the
+ * cycles did not give back.  "VTEST soak cycles= bad= entries=A/B slab=A/B"
+ * (bad: cycles in which a device's I/O or binding failed).
+ */
+static void soak(struct vdev *devs, const char *cmdline, int io)
+{
+	const char *at = strstr(cmdline, "vtest.soak=");
+	int cycles = at ? atoi(at + 11) : 0, n, nd = 0, bad = 0;
+	char name[MAXDEV][32], why[96] = "-";
+	long free0 = -1, slab0 = -1, free1, slab1;
+
+	if (cycles <= 0)
+		return;
+	memset(devs, 0, MAXDEV * sizeof(*devs));
+	n = scan(devs);		/* unbound by the test before */
+	for (int i = 0; i < n; i++)
+		if (tested(devs[i].vtype))
+			sfmt(name[nd++], sizeof(name[0]), "%s", devs[i].name);
+	for (int c = 1; c <= cycles; c++) {
+		int failed = 0;
+
+		for (int i = 0; i < nd; i++)
+			if (write_str("/sys/bus/virtio/drivers_probe", name[i]) && !failed++)
+				sfmt(why, sizeof(why), "cycle%d:probe:%s:%d", c, name[i], errno);
+		memset(devs, 0, MAXDEV * sizeof(*devs));
+		n = scan(devs);
+		if (io)
+			do_io(devs, n);
+		for (int i = 0; i < n; i++) {
+			if (!tested(devs[i].vtype))
+				continue;
+			if (io && strcmp(devs[i].io, "ok") && strncmp(devs[i].io, "ok:", 3) && !failed++)
+				sfmt(why, sizeof(why), "cycle%d:%s:io=%s", c, devs[i].name, devs[i].io);
+			unbind(&devs[i]);
+			if (strcmp(devs[i].unbind, "ok") && !failed++)
+				sfmt(why, sizeof(why), "cycle%d:%s:unbind=%s", c, devs[i].name,
+				     devs[i].unbind);
+		}
+		bad += failed > 0;
+		if (c == 1)
+			soak_counts(&free0, &slab0);
+	}
+	soak_counts(&free1, &slab1);
+	out("VTEST soak cycles=%d devices=%d bad=%d entries=%ld/%ld slab=%ld/%ld first=%s",
+	    cycles, nd, bad, free0, free1, slab0, slab1, why);
+}
+
 /*
  * vtest.steps=S1,S2,...: after the boot's test, each step is done to every
  * tested virtio-pci device (pci_step()) and the test runs again, its lines
@@ -1398,6 +1464,7 @@ static int guest_main(void)
 	find_swiotlb();
 	take_memory(cmdline);
 	total = run_steps(devs, cmdline, seed != NULL);
+	soak(devs, cmdline, seed != NULL);
 	avail = !sysread(errs, sizeof(errs), "/sys/kernel/debug/dma-api/error_count");
 	out("VTEST dmadebug errors=%s available=%d", avail ? errs : "-", avail);
 	/* slots of swiotlb's default pool ever in use: did anything bounce? */

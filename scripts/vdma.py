@@ -633,6 +633,8 @@ class Boot:
     fill: str = ''
     swiotlb: dict = field(default_factory=dict)
     steps: list = field(default_factory=list)
+    soak: dict = field(default_factory=dict)
+    cmdline: str = ''
     garbled: list = field(default_factory=list)
     end_devices: int = -1
 
@@ -661,6 +663,7 @@ def parse_console(text):
         what, rest = m.group(1), m.group(2) or ''
         if what == 'begin':
             b.begin = True
+            b.cmdline = rest.partition('cmdline=')[2]
         elif what == 'end':
             b.end = True
             n = fields(rest).get('devices', '')
@@ -689,6 +692,8 @@ def parse_console(text):
             pass		# an input device waits for its events (run_boot)
         elif what == 'swiotlb':
             b.swiotlb = fields(rest)
+        elif what == 'soak' and 'cycles' in fields(rest):
+            b.soak = fields(rest)	# vtest.soak=: bind, I/O, unbind, again and again
         elif what == 'step' and 'name' in fields(rest):
             b.steps.append(fields(rest))	# vtest.steps=: the lines after it are its test
         elif what == 'fill' and 'mb' in fields(rest):
@@ -820,9 +825,43 @@ def findings(run, boot):
         for k in sorted(kinds | set(disks)):
             if disks.get(k) != 'ok':
                 out.append(('disk-mismatch', f"host check of disk {k}: {disks.get(k, 'not checked')}"))
+    out += soak_findings(boot)
     errs = boot.dmadebug.get('errors', '-')
     if boot.dmadebug.get('available') == '1' and errs != '0':
         out.append(('dma-debug', f'DMA-API debug error_count={errs}'))
+    return out
+
+
+# A soak may grow the slab by this much (kB) between its first cycle and its
+# last: caches that fill once (dentries, kernfs nodes of a new device).
+SOAK_SLAB_NOISE_KB = 1024
+
+
+def soak_findings(boot):
+    """What a soak (vtest.soak=, config/lifecycle.tsv) found: cycles whose
+    binding, I/O or unbinding failed; DMA-API debug entries or slab memory
+    its cycles did not give back."""
+    m = re.search(r'vtest\.soak=(\d+)', boot.cmdline)
+    if not m or not boot.end:
+        return []
+    so = boot.soak
+    if not so:
+        return [('step-error', 'soak: asked for, not reported')]
+    out = []
+    if so.get('bad') != '0':
+        out.append(('io-error', f"soak: {so.get('bad')} of {so.get('cycles')} cycles failed, "
+                                f"first {so.get('first')}"))
+    try:
+        e0, e1 = map(int, so['entries'].split('/'))
+        s0, s1 = map(int, so['slab'].split('/'))
+    except (KeyError, ValueError):
+        return out + [('step-error', f'soak: unreadable counts {so}')]
+    if e0 >= 0 and e1 < e0:
+        out.append(('leak', f"soak: {e0 - e1} DMA-API debug entries not given back over "
+                            f"{int(so['cycles']) - 1} cycles"))
+    if s0 < 0 or s1 - s0 > SOAK_SLAB_NOISE_KB:
+        out.append(('leak', f'soak: slab memory {s0} kB after the first cycle, {s1} kB after '
+                            f'the last (more than {SOAK_SLAB_NOISE_KB} kB)'))
     return out
 
 
