@@ -1048,14 +1048,32 @@ static void find_swiotlb(void)
 	close(fd);
 }
 
-static void count_maps(const struct maps *m, const char *dev, int *cnt, int *eq, int *bnc)
+/*
+ * Whether a D != P of this device is a bounce: D in swiotlb's pool where the
+ * kernel printed it (not x86: it prints the pool only when it needs it for
+ * RAM above 4 GiB); else when swiotlb bounced anything in this boot and the
+ * device has no IOMMU group, so nothing translates its addresses.
+ */
+static int bounced(const struct vdev *v, unsigned long long d)
+{
+	char path[300], used[32];
+
+	if (tlb_lo <= tlb_hi)
+		return d >= tlb_lo && d <= tlb_hi;
+	sfmt(path, sizeof(path), "%s/iommu_group", v->ppath);
+	return !access(DUMP, F_OK) && access(path, F_OK) &&
+	       !sysread(used, sizeof(used), "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater") &&
+	       atol(used) > 0;
+}
+
+static void count_maps(const struct maps *m, const struct vdev *v, int *cnt, int *eq, int *bnc)
 {
 	*cnt = *eq = *bnc = 0;
 	for (int j = 0; j < m->n; j++)
-		if (!strcmp(m->e[j].dev, dev)) {
+		if (!strcmp(m->e[j].dev, v->parent)) {
 			(*cnt)++;
 			*eq += m->e[j].p == m->e[j].d;
-			*bnc += m->e[j].p != m->e[j].d && m->e[j].d >= tlb_lo && m->e[j].d <= tlb_hi;
+			*bnc += m->e[j].p != m->e[j].d && bounced(v, m->e[j].d);
 		}
 }
 
@@ -1083,8 +1101,8 @@ static void report(struct vdev *devs, int n, const struct maps *m, const struct 
 		struct vdev *v = &devs[i];
 		int cnt, eq, bnc, left, lefteq, leftbnc;
 
-		count_maps(m, v->parent, &cnt, &eq, &bnc);
-		count_maps(after, v->parent, &left, &lefteq, &leftbnc);
+		count_maps(m, v, &cnt, &eq, &bnc);
+		count_maps(after, v, &left, &lefteq, &leftbnc);
 		out("VTEST dev name=%s type=%s transport=%s addr=%s id=%s kind=%s "
 		    "tag=%s ap=%d path=%s maps=%d direct=%d bounced=%d dma_path=%s io=%s "
 		    "unbind=%s leaks=%s",

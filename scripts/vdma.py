@@ -1017,7 +1017,9 @@ def judge(run, expect):
     for d in boot.devices:
         if expect == 'any':	# bisect: any path, every other check
             break
-        if d['tag'] in want and d['path'] != 'mixed' and (d['path'], d['dma_path']) != (wpath, wdma):
+        # PATH may name alternatives, A|B: a device on any of them passes
+        if d['tag'] in want and d['path'] != 'mixed' and (
+                d['path'] not in wpath.split('|') or d['dma_path'] != wdma):
             found.append(('wrong-path', f"{d['name']} {d['tag']}: {path_of(d)}, want {expect}"))
     if found:
         return Verdict('FAIL', found[0][0], observed, found[0][1], found)
