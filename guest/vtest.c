@@ -1408,6 +1408,69 @@ static void soak(struct vdev *devs, const char *cmdline, int io)
 	    cycles, nd, bad, free0, free1, slab0, slab1, why);
 }
 
+/* The number of virtio devices bound to a driver. */
+static int bound_count(void)
+{
+	glob_t g;
+	int n = 0;
+
+	if (!glob("/sys/bus/virtio/devices/virtio*/driver", 0, NULL, &g)) {
+		n = g.gl_pathc;
+		globfree(&g);
+	}
+	return n;
+}
+
+/*
+ * vtest.plug=R (with vtest.plugdevs=N from the host): no device at boot; R
+ * rounds of asking the host to hot-add the N devices ("VTEST want plug"),
+ * waiting for them to bind, testing them as a step "plugR", asking the host
+ * to remove them ("VTEST want unplug") and waiting until they are gone;
+ * then what DMA-API debug still holds for them: "VTEST unplug round=R
+ * result= left=".  Returns the number of "VTEST dev" lines, or -1 without
+ * vtest.plug=.
+ */
+static int run_plug(struct vdev *devs, const char *cmdline, int io)
+{
+	const char *at = strstr(cmdline, "vtest.plug="), *nd = strstr(cmdline, "vtest.plugdevs=");
+	int rounds = at ? atoi(at + 11) : 0, want = nd ? atoi(nd + 15) : 0, total = 0;
+
+	if (rounds <= 0)
+		return -1;
+	for (int r = 1; r <= rounds; r++) {
+		char bdf[MAXDEV][32], path[300];
+		struct maps m = { 0 };
+		int n, nb = 0, i, left = 0, gone = 0;
+
+		out("VTEST want plug round=%d", r);
+		for (i = 0; i < 300 && bound_count() < want; i++)
+			usleep(100000);
+		out("VTEST step name=plug%d result=%s", r, bound_count() >= want ? "ok" : "bad:timeout");
+		n = test_once(devs, io);
+		total += n;
+		for (i = 0; i < n; i++)
+			if (!strcmp(devs[i].transport, "pci"))
+				sfmt(bdf[nb++], sizeof(bdf[0]), "%s", devs[i].parent);
+		out("VTEST want unplug round=%d", r);
+		for (i = 0; i < 400 && !gone; i++) {
+			gone = 1;
+			for (int j = 0; j < nb; j++) {
+				sfmt(path, sizeof(path), PCI_DEVS "/%s", bdf[j]);
+				gone &= access(path, F_OK) != 0;
+			}
+			if (!gone)
+				usleep(100000);
+		}
+		read_dump(&m);
+		for (i = 0; i < m.n; i++)
+			for (int j = 0; j < nb; j++)
+				left += !strcmp(m.e[i].dev, bdf[j]);
+		free(m.e);
+		out("VTEST unplug round=%d result=%s left=%d", r, gone ? "ok" : "bad:timeout", left);
+	}
+	return total;
+}
+
 /*
  * vtest.steps=S1,S2,...: after the boot's test, each step is done to every
  * tested virtio-pci device (pci_step()) and the test runs again, its lines
@@ -1481,7 +1544,9 @@ static int guest_main(void)
 		out("VTEST fatal no vtest.seed= on the command line");
 	find_swiotlb();
 	take_memory(cmdline);
-	total = run_steps(devs, cmdline, seed != NULL);
+	total = run_plug(devs, cmdline, seed != NULL);
+	if (total < 0)
+		total = run_steps(devs, cmdline, seed != NULL);
 	soak(devs, cmdline, seed != NULL);
 	avail = !sysread(errs, sizeof(errs), "/sys/kernel/debug/dma-api/error_count");
 	out("VTEST dmadebug errors=%s available=%d", avail ? errs : "-", avail);

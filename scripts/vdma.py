@@ -251,8 +251,25 @@ def qemu_binary(arch='x86_64'):
     return os.environ.get('VDMA_QEMU', q) if arch == 'x86_64' else q
 
 
-def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
-    """QEMU's argv and the kernel command line for a scenario."""
+def strip_devices(args, devs):
+    """ARGS without its virtio -device options, each appended to DEVS as
+    QMP device_add arguments (driver and properties)."""
+    out, i = [], 0
+    while i < len(args):
+        if args[i] == '-device' and args[i + 1].startswith('virtio-'):
+            driver, *props = args[i + 1].split(',')
+            devs.append(dict(driver=driver, **dict(p.split('=', 1) for p in props)))
+            i += 2
+        else:
+            out.append(args[i])
+            i += 1
+    return out
+
+
+def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
+    """QEMU's argv and the kernel command line for a scenario; with PLUG (a
+    list), the virtio devices are not on the command line but in PLUG, to be
+    hot-added."""
     io = iommu_row(sc.iommu)
     ar = arch_row(io.get('arch', 'x86_64'))
     kinds = {r['kind']: r for r in table('kinds')}
@@ -318,6 +335,21 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None):
             elif t == 'input':
                 args += dev('keyboard' if tag.startswith('kbd') else 'tablet',
                             f'id={tag},serial={tag}')
+    if plug is not None:
+        # vtest.plug=: the devices are hot-added by the host when the guest
+        # asks (run_boot); each gets a PCIe root port of its own.  Disks are
+        # -blockdev nodes: a -drive is deleted with the device it was
+        # plugged into, and the next round could not plug it again.
+        devs = []
+        args = strip_devices(args, devs)
+        args = [re.sub(r'^file=([^,]+),format=raw,if=none,id=(\w+),cache=writethrough$',
+                       r'driver=raw,node-name=\2,file.driver=file,file.filename=\1', a)
+                for a in args]
+        args = ['-blockdev' if a == '-drive' else a for a in args]
+        for n, d in enumerate(devs, 1):
+            args += ['-device', f'pcie-root-port,id=rp{n},chassis={n},slot={n}']
+            plug.append(dict(d, bus=f'rp{n}', id=f'hp{n}'))
+        append += f' vtest.plugdevs={len(devs)}'
     if qmp:
         args += ['-qmp', f'unix:{qmp},server=on,wait=off']
     args += ['-nodefaults', '-no-reboot', '-nographic', '-monitor', 'none',
@@ -426,7 +458,9 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
     inputs = {d['tag'] for d in run['devices'] if d['type'] == 'input'}
     qdir = tempfile.mkdtemp(prefix='vdma-')	# a short socket path
     qmp = f'{qdir}/qmp'
-    argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest, qmp)
+    plug = [] if 'vtest.plug=' in extra_append else None
+    argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest, qmp,
+                                plug=plug)
     argv += ['-append', append + (' ' + extra_append if extra_append else '')]
     (outdir / 'cmdline').write_text(' '.join(
         a if re.fullmatch(r'[\w,=.:/+-]+', a) else f"'{a}'" for a in argv) + '\n')
@@ -441,8 +475,14 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
     status = 'exited'
     sent = run['input'] = {}	# per tag, the result of each send
     handled = 0			# the guest's "VTEST listen" lines answered
+    plugged = run['plug'] = []	# each hot-plug request of the guest and its outcome
     while p.poll() is None:
         now = time.monotonic()
+        if plug is not None:
+            console = (outdir / 'console.log').read_text(errors='replace')
+            wants = re.findall(r'^VTEST want (plug|unplug) round=(\d+)', console, re.M)
+            for what, rnd in wants[len(plugged):]:
+                plugged.append(f'{what}{rnd}:' + hot_plug(qmp, plug, what))
         if inputs:
             # the guest listens once per test (vtest.steps= tests again)
             console = (outdir / 'console.log').read_text(errors='replace')
@@ -593,6 +633,29 @@ def send_input(qmp, tag, guest, seed):
     return 'sent'
 
 
+def hot_plug(qmp, devs, what):
+    """device_add (plug) or device_del (unplug) of every device in DEVS over
+    QMP: "ok", or what QEMU said.  device_add goes through the human
+    monitor, which parses properties as -device does (QMP's device_add wants
+    each property's own JSON type)."""
+    try:
+        cmd = qmp_session(qmp)
+        try:
+            for d in devs:
+                line = (f"device_add {d['driver']},"
+                        + ','.join(f'{k}={v}' for k, v in d.items() if k != 'driver')
+                        if what == 'plug' else f"device_del {d['id']}")
+                rep = cmd('human-monitor-command', {'command-line': line})
+                said = rep.get('error', {}).get('desc', '') or rep.get('return', '')
+                if said.strip():
+                    return f"bad:{d['id']}:{said.strip()[:80]}"
+        finally:
+            cmd.close()
+    except (OSError, ValueError) as e:
+        return f'bad:qmp:{e}'
+    return 'ok'
+
+
 def broken_virtio(qemu_log):
     """QEMU marked a virtio device broken: its guest cannot complete that
     I/O any more, so the boot is stopped BROKEN_GRACE seconds later."""
@@ -634,6 +697,7 @@ class Boot:
     swiotlb: dict = field(default_factory=dict)
     steps: list = field(default_factory=list)
     soak: dict = field(default_factory=dict)
+    unplugs: list = field(default_factory=list)
     cmdline: str = ''
     garbled: list = field(default_factory=list)
     end_devices: int = -1
@@ -692,6 +756,10 @@ def parse_console(text):
             pass		# an input device waits for its events (run_boot)
         elif what == 'swiotlb':
             b.swiotlb = fields(rest)
+        elif what == 'want' and re.match(r'(un)?plug round=\d+$', rest):
+            pass		# the guest asks the host to hot-plug (run_boot)
+        elif what == 'unplug' and 'round' in fields(rest):
+            b.unplugs.append(fields(rest))	# vtest.plug=: a round's removal
         elif what == 'soak' and 'cycles' in fields(rest):
             b.soak = fields(rest)	# vtest.soak=: bind, I/O, unbind, again and again
         elif what == 'step' and 'name' in fields(rest):
@@ -825,7 +893,7 @@ def findings(run, boot):
         for k in sorted(kinds | set(disks)):
             if disks.get(k) != 'ok':
                 out.append(('disk-mismatch', f"host check of disk {k}: {disks.get(k, 'not checked')}"))
-    out += soak_findings(boot)
+    out += soak_findings(boot) + plug_findings(run, boot)
     errs = boot.dmadebug.get('errors', '-')
     if boot.dmadebug.get('available') == '1' and errs != '0':
         out.append(('dma-debug', f'DMA-API debug error_count={errs}'))
@@ -862,6 +930,25 @@ def soak_findings(boot):
     if s0 < 0 or s1 - s0 > SOAK_SLAB_NOISE_KB:
         out.append(('leak', f'soak: slab memory {s0} kB after the first cycle, {s1} kB after '
                             f'the last (more than {SOAK_SLAB_NOISE_KB} kB)'))
+    return out
+
+
+def plug_findings(run, boot):
+    """What hot-plug rounds (vtest.plug=, config/lifecycle.tsv) found: a
+    round the host could not do or the guest did not see through, mappings
+    DMA-API debug still holds for removed devices."""
+    m = re.search(r'vtest\.plug=(\d+)', boot.cmdline)
+    if not m or not boot.end:
+        return []
+    out = [('step-error', f'host: {p}') for p in run.get('plug', []) if not p.endswith(':ok')]
+    if len(boot.unplugs) != int(m.group(1)):
+        out.append(('step-error', f'{len(boot.unplugs)} of {m.group(1)} hot-plug rounds reported'))
+    for u in boot.unplugs:
+        if u.get('result') != 'ok':
+            out.append(('step-error', f"unplug round {u['round']}: {u.get('result')}"))
+        if u.get('left') != '0':
+            out.append(('leak', f"unplug round {u['round']}: {u.get('left')} mapping(s) of the "
+                                'removed devices left'))
     return out
 
 
