@@ -36,6 +36,11 @@ missing() {
 			echo "platforms: not included (see the reason above)"
 		echo
 	else echo "platforms (make platforms): not run"; echo; fi
+	if [ -f "$res/$BASE/lifecycle.json" ]; then
+		python3 "$top/scripts/vdma.py" results --base "$BASE" --name lifecycle 2>&1 ||
+			echo "lifecycle: not included (see the reason above)"
+		echo
+	else echo "lifecycle (make lifecycle): not run"; echo; fi
 	if current "$res/$BASE/kunit-series.ktap"; then
 		echo "KUnit (UML), $(sed -n 's/^date=//p' "$res/$BASE/kunit-series.ktap.prov"):"
 		grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' "$res/$BASE/kunit-series.txt" |

@@ -1434,7 +1434,7 @@ def cmd_results(a):
         die(f'vdma results: refusing {f}: ' + '; '.join(why))
     cells, order = {}, []
     for r in m['results']:
-        k = f"{r['iommu']} {r['mode']} {r['kind']}"
+        k = (f"{r['name']} " if r.get('name') else '') + f"{r['iommu']} {r['mode']} {r['kind']}"
         if k not in cells:
             order.append(k)
         c = (r['expect'] if r['expect'].startswith('fail:') else r['signature']) \
