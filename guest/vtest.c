@@ -1225,16 +1225,14 @@ static void finish(void)
 static int wait_virtio_bound(const char *bdf)
 {
 	char path[256];
+	glob_t g;
 
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/virtio*/driver", bdf);
 	for (int i = 0; i < 100; i++) {
-		sfmt(path, sizeof(path), PCI_DEVS "/%s/virtio*/driver", bdf);
-		glob_t g;
-		int found = !glob(path, 0, NULL, &g);
-
-		if (found)
+		if (!glob(path, 0, NULL, &g)) {
 			globfree(&g);
-		if (found)
 			return 0;
+		}
 		usleep(100000);
 	}
 	return -1;
