@@ -141,6 +141,27 @@ class Rows(unittest.TestCase):
                             self.assertIn(alt, ('bypass', 'direct', 'iommu', 'bounce', 'n/a'), e)
                         self.assertIn(bounce, ('', 'bounce', 'nobounce'), e)
 
+    def test_hot_plugged_devices_leave_the_command_line(self):
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        guest = d / 'guest'
+        guest.mkdir()
+        (guest / 'vtest-host').write_text('#!/bin/sh\n: >"$2"\n')
+        (guest / 'vtest-host').chmod(0o755)
+        plug = []
+        argv, append = vdma.qemu_command(vdma.Scenario('intel', 'translated', ['legacy']),
+                                         'bzImage', 'initrd', d, 7, guest, plug=plug)
+        self.assertFalse([a for a in argv if a.startswith('virtio-')])
+        self.assertNotIn('-drive', argv)
+        self.assertIn(f'driver=raw,node-name=d1,file.driver=file,file.filename={d}/disk-legacy.img',
+                      argv)
+        self.assertEqual([(p['driver'], p['bus'], p['id']) for p in plug],
+                         [('virtio-blk-pci', 'rp1', 'hp1'), ('virtio-net-pci', 'rp2', 'hp2'),
+                          ('virtio-net-pci', 'rp3', 'hp3')])
+        self.assertEqual(plug[0]['disable-modern'], 'on')
+        self.assertEqual(sum(a.startswith('pcie-root-port,') for a in argv), 3)
+        self.assertIn('vtest.plugdevs=3', append)
+
     def test_sun4u_devices_on_pciB_with_the_nics_in_one_slot(self):
         # QEMU's sabre keeps one pending interrupt request: the two NICs
         # share a slot (and so a line); virtio-rng's slot is its tag

@@ -347,7 +347,9 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
                 for a in args]
         args = ['-blockdev' if a == '-drive' else a for a in args]
         for n, d in enumerate(devs, 1):
-            args += ['-device', f'pcie-root-port,id=rp{n},chassis={n},slot={n}']
+            # io-reserve: the firmware gives a root port no I/O window for
+            # hot-plug unless asked, and a legacy device needs one
+            args += ['-device', f'pcie-root-port,id=rp{n},chassis={n},slot={n},io-reserve=4k']
             plug.append(dict(d, bus=f'rp{n}', id=f'hp{n}'))
         append += f' vtest.plugdevs={len(devs)}'
     if qmp:
