@@ -346,6 +346,9 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
                        r'driver=raw,node-name=\2,file.driver=file,file.filename=\1', a)
                 for a in args]
         args = ['-blockdev' if a == '-drive' else a for a in args]
+        # PCIe native hot-plug (pciehp), not q35's ACPI hot-plug, its default
+        # since QEMU 6.1
+        args += ['-global', 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off']
         for n, d in enumerate(devs, 1):
             # io-reserve: the firmware gives a root port no I/O window for
             # hot-plug unless asked, and a legacy device needs one
@@ -647,8 +650,12 @@ def hot_plug(qmp, devs, what):
                 line = (f"device_add {d['driver']},"
                         + ','.join(f'{k}={v}' for k, v in d.items() if k != 'driver')
                         if what == 'plug' else f"device_del {d['id']}")
-                rep = cmd('human-monitor-command', {'command-line': line})
-                said = rep.get('error', {}).get('desc', '') or rep.get('return', '')
+                for _ in range(20):	# a device the guest just ejected may
+                    rep = cmd('human-monitor-command', {'command-line': line})
+                    said = rep.get('error', {}).get('desc', '') or rep.get('return', '')
+                    if 'Duplicate device ID' not in said:	# still be there
+                        break
+                    time.sleep(0.5)
                 if said.strip():
                     return f"bad:{d['id']}:{said.strip()[:80]}"
         finally:
