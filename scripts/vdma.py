@@ -1301,8 +1301,9 @@ def cmd_matrix(a):
                    dir=str(d.relative_to(TOP)) if d.is_relative_to(TOP) else str(d))
         with lock:
             done[0] += 1
+            kind = f"{r['name']}:{r['kind']}" if r.get('name') else r['kind']
             print(f"[{done[0]}/{len(todo)}] {vd.result:<5} {base} {v:<14} {r['iommu']:<6} "
-                  f"{r['mode']:<11} {r['kind']:<12} expected {exp:<22} got {vd.signature} "
+                  f"{r['mode']:<11} {kind:<12} expected {exp:<22} got {vd.signature} "
                   f"({run.get('secs')}s)" + (f": {vd.detail}" if vd.result != 'PASS' else ''),
                   file=sys.stderr, flush=True)
         return rec
