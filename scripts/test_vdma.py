@@ -105,6 +105,17 @@ class Parser(unittest.TestCase):
 
 
 class Rows(unittest.TestCase):
+    def fake_guest(self):
+        """A folder for a boot's files and a guest whose vtest-host makes
+        empty disk and rng images: (folder, guest folder)."""
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        guest = d / 'guest'
+        guest.mkdir()
+        (guest / 'vtest-host').write_text('#!/bin/sh\n: >"$2"\n')
+        (guest / 'vtest-host').chmod(0o755)
+        return d, guest
+
     def test_filter_words_match_fields(self):
         rows = vdma.table('matrix')
         sel = [r for r in rows if vdma.match_filter(r, 'intel translated')]
@@ -142,12 +153,7 @@ class Rows(unittest.TestCase):
                         self.assertIn(bounce, ('', 'bounce', 'nobounce'), e)
 
     def test_hot_plugged_devices_leave_the_command_line(self):
-        d = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, d)
-        guest = d / 'guest'
-        guest.mkdir()
-        (guest / 'vtest-host').write_text('#!/bin/sh\n: >"$2"\n')
-        (guest / 'vtest-host').chmod(0o755)
+        d, guest = self.fake_guest()
         plug = []
         argv, append = vdma.qemu_command(vdma.Scenario('intel', 'translated', ['legacy']),
                                          'bzImage', 'initrd', d, 7, guest, plug=plug)
@@ -165,12 +171,7 @@ class Rows(unittest.TestCase):
     def test_sun4u_devices_on_pciB_with_the_nics_in_one_slot(self):
         # QEMU's sabre keeps one pending interrupt request: the two NICs
         # share a slot (and so a line); virtio-rng's slot is its tag
-        d = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, d)
-        guest = d / 'guest'
-        guest.mkdir()
-        (guest / 'vtest-host').write_text('#!/bin/sh\n: >"$2"\n')
-        (guest / 'vtest-host').chmod(0o755)
+        d, guest = self.fake_guest()
         argv, append = vdma.qemu_command(vdma.Scenario('sun4u', '-', ['legacy']),
                                          'vmlinux', 'initrd', d, 7, guest)
         nets = [a for a in argv if a.startswith('virtio-net-pci')]
@@ -200,12 +201,7 @@ class Rows(unittest.TestCase):
         self.assertEqual(sc.disk_kinds(), ['others'])
 
     def test_qemu_arguments_of_the_other_kinds(self):
-        d = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, d)
-        guest = d / 'guest'
-        guest.mkdir()
-        (guest / 'vtest-host').write_text('#!/bin/sh\n: >"$2"\n')
-        (guest / 'vtest-host').chmod(0o755)
+        d, guest = self.fake_guest()
         argv, _ = vdma.qemu_command(vdma.Scenario('intel', 'translated', ['others-ap']),
                                     'bzImage', 'initrd', d, 7, guest, qmp='/tmp/q')
         line = ' '.join(argv)
