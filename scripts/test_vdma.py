@@ -167,6 +167,12 @@ class Rows(unittest.TestCase):
         self.assertEqual(plug[0]['disable-modern'], 'on')
         self.assertEqual(sum(a.startswith('pcie-root-port,') for a in argv), 3)
         self.assertIn('vtest.plugdevs=3', append)
+        # the IOMMU is the machine's, not a device to hot-plug
+        plug = []
+        argv, append = vdma.qemu_command(vdma.Scenario('virtio', 'translated', ['legacy']),
+                                         'bzImage', 'initrd', d, 7, guest, plug=plug)
+        self.assertIn('virtio-iommu-pci', argv)
+        self.assertEqual(len(plug), 3)
 
     def test_sun4u_devices_on_pciB_with_the_nics_in_one_slot(self):
         # QEMU's sabre keeps one pending interrupt request: the two NICs

@@ -275,6 +275,7 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
     kinds = {r['kind']: r for r in table('kinds')}
     pt = {'translated': '0', 'passthrough': '1', '-': '0'}[sc.mode]
     args = io['qemu'].split()
+    machine = len(args)		# the machine's and the IOMMU's own options end here
     append = f"console={ar['console']} " + APPEND + f' vtest.seed={seed}'
     if io['append'] != '-':
         khz = tsc_khz()
@@ -341,7 +342,7 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
         # -blockdev nodes: a -drive is deleted with the device it was
         # plugged into, and the next round could not plug it again.
         devs = []
-        args = strip_devices(args, devs)
+        args = args[:machine] + strip_devices(args[machine:], devs)
         args = [re.sub(r'^file=([^,]+),format=raw,if=none,id=(\w+),cache=writethrough$',
                        r'driver=raw,node-name=\2,file.driver=file,file.filename=\1', a)
                 for a in args]
