@@ -1046,6 +1046,16 @@ def judge_steps(run, expect, boot):
     err = infra_error(run, boot)
     if err:
         return Verdict('ERROR', err[0], '-', err[1])
+    # the steps the command line asks for: "boot" and each of vtest.steps=,
+    # or each round of vtest.plug=
+    m = re.search(r'vtest\.steps=(\S+)', boot.cmdline)
+    p = re.search(r'vtest\.plug=(\d+)', boot.cmdline)
+    asked = int(p.group(1)) if p else 1 + len(m.group(1).split(',')) if m else None
+    if boot.end and asked is not None and asked != len(runs):
+        return Verdict('FAIL', 'step-error', '-', f"the command line asks for {asked} step(s), "
+                       f"the guest did {len(runs)} ({' '.join(names)})")
+    if len(want) == 1:
+        want = want * len(runs)	# one expectation for every step
     glob = findings(whole, parse_console(whole['console']))
     observed = []
     for i, e in enumerate(want):
