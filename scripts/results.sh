@@ -54,7 +54,7 @@ missing() {
 		python3 "$top/scripts/vdma.py" results --base "$BASE" --name lifecycle 2>&1 ||
 			echo "lifecycle: not included (see the reason above)"
 		echo
-	else echo "lifecycle (make lifecycle): not run"; echo; fi
+	else echo "lifecycle (make lifecycle): no complete run (every variant, every row)"; echo; fi
 	if current "$res/$BASE/kunit-series.ktap"; then
 		echo "KUnit (UML), $(sed -n 's/^date=//p' "$res/$BASE/kunit-series.ktap.prov"):"
 		grep -E '^\[[0-9:]+\] (=+ \[|Testing complete)' "$res/$BASE/kunit-series.txt" |
