@@ -610,6 +610,19 @@ def blk_request_not_taken(run):
     return None
 
 
+def with_qmp(qmp, fn):
+    """FN(cmd) on a QMP session (qmp_session()): what it returns, or
+    "bad:qmp:..." when QEMU cannot be reached."""
+    try:
+        cmd = qmp_session(qmp)
+        try:
+            return fn(cmd)
+        finally:
+            cmd.close()
+    except (OSError, ValueError) as e:
+        return f'bad:qmp:{e}'
+
+
 def send_input(qmp, tag, guest, seed):
     """Send the input device TAG its events (vtest-host --input: the guest
     expects the same) through QEMU's QMP socket: "sent", or what failed."""
@@ -625,18 +638,13 @@ def send_input(qmp, tag, guest, seed):
         else:
             events.append([dict(type='abs', data=dict(axis='x', value=v)),
                            dict(type='abs', data=dict(axis='y', value=v))])
-    try:
-        cmd = qmp_session(qmp)
-        try:
-            for ev in events:
-                rep = cmd('input-send-event', dict(events=ev))
-                if 'error' in rep:
-                    return f"bad:qmp:{rep['error'].get('desc', '')[:80]}"
-        finally:
-            cmd.close()
-    except (OSError, ValueError) as e:
-        return f'bad:qmp:{e}'
-    return 'sent'
+    def send(cmd):
+        for ev in events:
+            rep = cmd('input-send-event', dict(events=ev))
+            if 'error' in rep:
+                return f"bad:qmp:{rep['error'].get('desc', '')[:80]}"
+        return 'sent'
+    return with_qmp(qmp, send)
 
 
 def hot_plug(qmp, devs, what):
@@ -644,26 +652,21 @@ def hot_plug(qmp, devs, what):
     QMP: "ok", or what QEMU said.  device_add goes through the human
     monitor, which parses properties as -device does (QMP's device_add wants
     each property's own JSON type)."""
-    try:
-        cmd = qmp_session(qmp)
-        try:
-            for d in devs:
-                line = (f"device_add {d['driver']},"
-                        + ','.join(f'{k}={v}' for k, v in d.items() if k != 'driver')
-                        if what == 'plug' else f"device_del {d['id']}")
-                for _ in range(20):	# a device the guest just ejected may
-                    rep = cmd('human-monitor-command', {'command-line': line})
-                    said = rep.get('error', {}).get('desc', '') or rep.get('return', '')
-                    if 'Duplicate device ID' not in said:	# still be there
-                        break
-                    time.sleep(0.5)
-                if said.strip():
-                    return f"bad:{d['id']}:{said.strip()[:80]}"
-        finally:
-            cmd.close()
-    except (OSError, ValueError) as e:
-        return f'bad:qmp:{e}'
-    return 'ok'
+    def each(cmd):
+        for d in devs:
+            line = (f"device_add {d['driver']},"
+                    + ','.join(f'{k}={v}' for k, v in d.items() if k != 'driver')
+                    if what == 'plug' else f"device_del {d['id']}")
+            for _ in range(20):	# a device the guest just ejected may
+                rep = cmd('human-monitor-command', {'command-line': line})
+                said = rep.get('error', {}).get('desc', '') or rep.get('return', '')
+                if 'Duplicate device ID' not in said:	# still be there
+                    break
+                time.sleep(0.5)
+            if said.strip():
+                return f"bad:{d['id']}:{said.strip()[:80]}"
+        return 'ok'
+    return with_qmp(qmp, each)
 
 
 def broken_virtio(qemu_log):
