@@ -1238,16 +1238,20 @@ static int wait_virtio_bound(const char *bdf)
 	return -1;
 }
 
-/* The PCI driver the device is bound to ("" if none). */
-static void pci_driver(const char *bdf, char *name, size_t len)
+/*
+ * The name a PCI device's sysfs link WHAT points to (its driver, its IOMMU
+ * group's number) in NAME: 0, or -1 and "" without that link.
+ */
+static int pci_link(const char *bdf, const char *what, char *name, size_t len)
 {
 	char path[256], link[256];
 	ssize_t r;
 
-	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver", bdf);
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/%s", bdf, what);
 	r = readlink(path, link, sizeof(link) - 1);
 	link[r > 0 ? r : 0] = '\0';
 	sfmt(name, len, "%s", r > 0 ? strrchr(link, '/') + 1 : "");
+	return r > 0 ? 0 : -1;
 }
 
 static int pci_unbind(const char *bdf)
@@ -1268,8 +1272,7 @@ static int pci_unbind(const char *bdf)
  */
 static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 {
-	char path[256], link[256], drv[64];
-	ssize_t r;
+	char path[256], group[32], drv[64];
 
 	if (pci_unbind(bdf))
 		return (void)sfmt(res, len, "bad:unbind:%d", errno);
@@ -1278,18 +1281,15 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 		if (write_str(path, "pci-stub") ||
 		    write_str("/sys/bus/pci/drivers_probe", bdf))
 			return (void)sfmt(res, len, "bad:override:%d", errno);
-		pci_driver(bdf, drv, sizeof(drv));
+		pci_link(bdf, "driver", drv, sizeof(drv));
 		if (strcmp(drv, "pci-stub"))
 			return (void)sfmt(res, len, "bad:override:driver=%s", drv[0] ? drv : "none");
 		if (pci_unbind(bdf) || write_str(path, "\n"))
 			return (void)sfmt(res, len, "bad:override-undo:%d", errno);
 	} else {
-		sfmt(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
-		r = readlink(path, link, sizeof(link) - 1);
-		if (r <= 0)
+		if (pci_link(bdf, "iommu_group", group, sizeof(group)))
 			return (void)sfmt(res, len, "bad:nogroup");
-		link[r] = '\0';
-		sfmt(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type", strrchr(link, '/') + 1);
+		sfmt(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type", group);
 		if (write_str(path, step))
 			return (void)sfmt(res, len, "bad:type:%d", errno);
 	}
@@ -1303,13 +1303,10 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 /* The IOMMU group's current type of a PCI device ("-" without one). */
 static void group_type(const char *bdf, char *type, size_t len)
 {
-	char path[256], link[256];
-	ssize_t r;
+	char group[32];
 
-	sfmt(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
-	r = readlink(path, link, sizeof(link) - 1);
-	link[r > 0 ? r : 0] = '\0';
-	if (r <= 0 || sysread(type, len, "/sys/kernel/iommu_groups/%s/type", strrchr(link, '/') + 1))
+	if (pci_link(bdf, "iommu_group", group, sizeof(group)) ||
+	    sysread(type, len, "/sys/kernel/iommu_groups/%s/type", group))
 		sfmt(type, len, "-");
 }
 
