@@ -103,6 +103,14 @@ class Parser(unittest.TestCase):
         b = vdma.parse_console('VTEST kmsg level=3 DMAR: DRHD: handling fault status reg 2\n')
         self.assertEqual(b.kmsg, [(3, 'DMAR: DRHD: handling fault status reg 2')])
 
+    def test_kmsg_record_without_text(self):
+        # CI, 7.3 base amd passthrough legacy: a warning record with no text
+        # arrived as 'VTEST kmsg level=4' (the console line stripped)
+        b = vdma.parse_console('VTEST begin\nVTEST kmsg level=4 \nVTEST kmsg level=4\n'
+                               'VTEST kmsg level=x\n')
+        self.assertEqual(b.kmsg, [(4, ''), (4, '')])
+        self.assertEqual(b.garbled, ['VTEST kmsg level=x'])
+
 
 class Rows(unittest.TestCase):
     def fake_guest(self):

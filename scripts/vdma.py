@@ -756,9 +756,10 @@ def parse_console(text):
         elif what == 'dmadebug':
             b.dmadebug = fields(rest)
         elif what == 'kmsg':
-            m2 = re.match(r'level=(\d) (.*)$', rest)
+            # a record may be empty (pr_warn("\n")): its line ends at the level
+            m2 = re.match(r'level=(\d)(?: (.*))?$', rest)
             if m2:
-                b.kmsg.append((int(m2.group(1)), m2.group(2)))
+                b.kmsg.append((int(m2.group(1)), m2.group(2) or ''))
             else:
                 b.garbled.append(line)
         elif what == 'kmsgsum':
