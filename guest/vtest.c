@@ -1263,19 +1263,156 @@ static int pci_unbind(const char *bdf)
 }
 
 /*
+ * Mapping failures (the "fault" step): failslab and fail_page_alloc fail the
+ * next FAULTS allocations made under iommu_dma_map_phys() (their stack
+ * filter), wherever they are made: what the DMA API allocates to map a
+ * buffer through an IOMMU (IOVAs, page tables, virtio-iommu's requests).
+ */
+#define FAULTS		4
+#define FAULT_DIR	"/sys/kernel/debug/%s/%s"
+static const char *const fault_attrs[] = { "failslab", "fail_page_alloc" };
+/* the fault step's lines, printed after its step line */
+static char fault_lines[MAXDEV][128];
+static int fault_nlines;
+
+/*
+ * [start, end) of iommu_dma_map_phys(), from vtest.faultat=START-END on the
+ * command line (the host reads it from the kernel's System.map: the guest
+ * kernel has no kallsyms and is not relocatable): 0 or -1.
+ */
+static int fault_range(unsigned long *start, unsigned long *end)
+{
+	char cmdline[4096];
+	const char *at;
+
+	if (sysread(cmdline, sizeof(cmdline), "/proc/cmdline") ||
+	    !(at = strstr(cmdline, "vtest.faultat=")))
+		return -1;
+	return sscanf(at + 14, "%lx-%lx", start, end) == 2 && *start < *end ? 0 : -1;
+}
+
+/* Arm (times = FAULTS) or disarm (times = 0) both; "" or what failed. */
+static const char *faults_arm(int times)
+{
+	static const char *const set[][2] = {
+		{ "probability", "100" }, { "interval", "1" }, { "verbose", "0" },
+		{ "task-filter", "N" }, { "stacktrace-depth", "32" },
+		{ "ignore-gfp-wait", "N" }, { "min-order", "0" },
+	};
+	unsigned long start, end;
+	char path[256], val[32];
+
+	if (fault_range(&start, &end))
+		return "faultat";
+	for (size_t i = 0; i < sizeof(fault_attrs) / sizeof(fault_attrs[0]); i++) {
+		for (size_t j = 0; j < sizeof(set) / sizeof(set[0]); j++) {
+			sfmt(path, sizeof(path), FAULT_DIR, fault_attrs[i], set[j][0]);
+			/* min-order is fail_page_alloc's only */
+			if (access(path, F_OK) && !strcmp(set[j][0], "min-order"))
+				continue;
+			if (write_str(path, set[j][1]))
+				return set[j][0];
+		}
+		sfmt(path, sizeof(path), FAULT_DIR, fault_attrs[i], "require-start");
+		sfmt(val, sizeof(val), "%lu", start);
+		if (write_str(path, val))
+			return "require-start";
+		sfmt(path, sizeof(path), FAULT_DIR, fault_attrs[i], "require-end");
+		sfmt(val, sizeof(val), "%lu", end);
+		if (write_str(path, val))
+			return "require-end";
+		sfmt(path, sizeof(path), FAULT_DIR, fault_attrs[i], "times");
+		sfmt(val, sizeof(val), "%d", times);
+		if (write_str(path, val))
+			return "times";
+	}
+	return "";
+}
+
+/* How many failures were injected since faults_arm(FAULTS); -1 unknown. */
+static int faults_injected(void)
+{
+	char buf[32];
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(fault_attrs) / sizeof(fault_attrs[0]); i++) {
+		if (sysread(buf, sizeof(buf), FAULT_DIR, fault_attrs[i], "times"))
+			return -1;
+		n += FAULTS - atoi(buf);
+	}
+	return n;
+}
+
+/*
+ * Bring up the network interface of a virtio-pci device, if it is a NIC:
+ * virtio-net maps its receive buffers when it opens.
+ */
+static void pci_ifup(const char *bdf)
+{
+	int sock = socket(AF_PACKET, SOCK_RAW, 0);
+	struct ifreq ifr;
+	char path[256];
+	glob_t g;
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/virtio*/net/*", bdf);
+	if (sock >= 0 && !glob(path, 0, NULL, &g)) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			memset(&ifr, 0, sizeof(ifr));
+			sfmt(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", strrchr(g.gl_pathv[i], '/') + 1);
+			if (!ioctl(sock, SIOCGIFFLAGS, &ifr)) {
+				ifr.ifr_flags |= IFF_UP;
+				ioctl(sock, SIOCSIFFLAGS, &ifr);
+			}
+		}
+		globfree(&g);
+	}
+	if (sock >= 0)
+		close(sock);
+}
+
+/*
+ * After the bind of the fault step: the failures injected, once all are
+ * or none came for 2 s (virtio-net retries its refill every 500 ms), at
+ * most 10 s; -1 if the count cannot be read.
+ */
+static int faults_wait(const char *bdf)
+{
+	long t0 = now_ms(), last = t0;
+	int n = 0, was = 0;
+
+	pci_ifup(bdf);
+	while ((n = faults_injected()) >= 0 && n < 2 * FAULTS &&
+	       now_ms() - last < 2000 && now_ms() - t0 < 10000) {
+		if (n != was)
+			was = n, last = now_ms();
+		usleep(50000);
+	}
+	return n;
+}
+
+/*
  * One step on one virtio-pci device: unbind virtio-pci, then
  *   a default domain type (identity, DMA, DMA-FQ): write it to the
  *   device's IOMMU group;
  *   override: bind pci-stub through driver_override, check it took the
  *   device, unbind it and clear the override;
+ *   fault: write DMA (a new domain: no IOVA cached, no page table yet)
+ *   and arm the mapping failures for the driver's probe (virtio-blk's
+ *   partition scan, virtio-net's receive buffers when it opens: errors
+ *   its driver must take back or retry); faults_wait(), disarm, "VTEST fault dev=BDF injected=N of=2*FAULTS"; the test after
+ *   the step then shows that the queues work again;
  * and bind virtio-pci again.  Returns "ok" or what failed.
  */
 static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 {
 	char path[256], group[32], drv[64];
+	int fault = !strcmp(step, "fault"), n;
+	const char *err;
 
 	if (pci_unbind(bdf))
 		return (void)sfmt(res, len, "bad:unbind:%d", errno);
+	if (fault)	/* through identity: writing the type it has changes nothing */
+		step = "DMA";
 	if (!strcmp(step, "override")) {
 		sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
 		if (write_str(path, "pci-stub") ||
@@ -1290,13 +1427,27 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 		if (pci_link(bdf, "iommu_group", group, sizeof(group)))
 			return (void)sfmt(res, len, "bad:nogroup");
 		sfmt(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type", group);
-		if (write_str(path, step))
+		if ((fault && write_str(path, "identity")) || write_str(path, step))
 			return (void)sfmt(res, len, "bad:type:%d", errno);
 	}
-	if (write_str("/sys/bus/pci/drivers/virtio-pci/bind", bdf))
+	if (fault && (err = faults_arm(FAULTS))[0])
+		return (void)sfmt(res, len, "bad:fault-inject:%s:%d", err, errno);
+	if (write_str("/sys/bus/pci/drivers/virtio-pci/bind", bdf)) {
+		faults_arm(0);
 		return (void)sfmt(res, len, "bad:bind:%d", errno);
-	if (wait_virtio_bound(bdf))
+	}
+	if (wait_virtio_bound(bdf)) {
+		faults_arm(0);
 		return (void)sfmt(res, len, "bad:noprobe");
+	}
+	if (fault) {
+		n = faults_wait(bdf);
+		if ((err = faults_arm(0))[0])
+			return (void)sfmt(res, len, "bad:fault-disarm:%s:%d", err, errno);
+		sfmt(res, len, "ok");
+		return (void)sfmt(fault_lines[fault_nlines++ % MAXDEV], sizeof(fault_lines[0]),
+				  "VTEST fault dev=%s injected=%d of=%d", bdf, n, 2 * FAULTS);
+	}
 	sfmt(res, len, "ok");
 }
 
@@ -1493,6 +1644,9 @@ static int run_steps(struct vdev *devs, const char *cmdline, int io)
 		if (nb)
 			group_type(bdf[0], type, sizeof(type));
 		out("VTEST step name=%s result=%s group=%s", step, res, nb ? type : "-");
+		for (int i = 0; i < fault_nlines && i < MAXDEV; i++)
+			out("%s", fault_lines[i]);
+		fault_nlines = 0;
 		total += test_once(devs, io);
 	}
 	return total;

@@ -3,10 +3,12 @@
 # kernels its rows expect something of and boot and judge every row
 # (vdma.py matrix --table lifecycle).  Results:
 # build/results/BASE/lifecycle.{txt,ktap,json}.
-# usage: [MATRIX_FILTER=...] lifecycle.sh [VARIANT ...]   (default: base control series)
+# usage: [MATRIX_FILTER=...] lifecycle.sh [VARIANT ...]
+#        (default: the variants the table has columns for: base, control,
+#        series and the kernel mutant series-leak)
 set -eu
 . "$(dirname "$0")/lib.sh"
-variants=${*:-base control series}
+variants=${*:-$(python3 "$top/scripts/vdma.py" variants --base "$BASE" --table lifecycle)}
 # a soak row binds, tests and unbinds its devices 200 times (50 for the
 # others kinds): 60-230 s here
 export QEMU_TIMEOUT=${QEMU_TIMEOUT:-400}

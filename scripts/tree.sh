@@ -75,5 +75,16 @@ kgit checkout -q control
 set -- "$top/harness/control/$BASE"/*.patch
 [ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
 apply_patches "$@"
+# kernel mutants of the series (config/variants.tsv): a branch each, the
+# series with harness/mutants/BASE/NAME/*.patch on top
+muts=
+for d in "$top/harness/mutants/$BASE"/*/; do
+	[ -n "$sdir" ] && [ -d "$d" ] || continue
+	m=$(basename "$d")
+	kgit branch -f "$m" series
+	kgit checkout -q "$m"
+	apply_patches "$d"*.patch
+	muts="$muts $m,"
+done
 kgit checkout -q --detach base
-say "tree ready: $K (base $BASE; branches:$([ -n "$sdir" ] && echo ' series,') control; tag: base)"
+say "tree ready: $K (base $BASE; branches:$([ -n "$sdir" ] && echo ' series,')$muts control; tag: base)"

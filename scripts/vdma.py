@@ -108,11 +108,15 @@ def primary_base():
     return table('bases')[0]['name']
 
 
-def variants_of(base):
-    """The variant names that exist on a base, in config/variants.tsv order."""
+def variants_of(base, tname=None):
+    """The variant names that exist on a base, in config/variants.tsv order;
+    with TNAME, those config/TNAME.tsv has a column for (VARIANT or
+    BASE:VARIANT): the kernels its rows boot."""
     has_series = base_row(base)['patches'] != '-'
+    cols = set(read_tsv(CONFIG / f'{tname}.tsv')[0]) if tname else None
     return [v['name'] for v in table('variants')
-            if v['needs'] != 'series' or has_series]
+            if (v['needs'] != 'series' or has_series)
+            and (cols is None or {v['name'], f"{base}:{v['name']}"} & cols)]
 
 
 def variant_row(name):
@@ -443,6 +447,23 @@ def build_guest(src=None, dest=None, arch='x86_64'):
     return dest
 
 
+def text_range(kernel, name):
+    """[start, end) of the kernel text symbol NAME, from the System.map of
+    the build KERNEL is in (the guest has no kallsyms; its kernel is not
+    relocatable), or None."""
+    smap = next((d / 'System.map' for d in Path(kernel).parents
+                 if (d / 'System.map').is_file()), None)
+    if not smap:
+        return None
+    syms = [ln.split()[:3] for ln in smap.read_text().splitlines() if len(ln.split()) >= 3]
+    text = sorted(int(a, 16) for a, t, _ in syms if t in 'tT')
+    at = [int(a, 16) for a, t, n in syms if n == name and t in 'tT']
+    if len(at) != 1:
+        return None
+    end = next((a for a in text if a > at[0]), None)
+    return (at[0], end) if end else None
+
+
 def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
     """Boot one scenario; write console.log, qemu.log, cmdline and run.json
     in outdir and return the run record (a dict)."""
@@ -461,6 +482,14 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
         run.update(status='no-kernel', error=f'no kernel image {kernel}')
         return save_run(outdir, run)
     extra_append = append
+    if re.search(r'vtest\.steps=\S*\bfault\b', extra_append):
+        # the fault step's stack filter: where the DMA API maps through an IOMMU
+        r = text_range(kernel, 'iommu_dma_map_phys')
+        if not r:
+            run.update(status='no-kernel', error=f'the fault step needs iommu_dma_map_phys '
+                       f'in the System.map of {kernel}')
+            return save_run(outdir, run)
+        extra_append += f' vtest.faultat={r[0]:#x}-{r[1]:#x}'
     inputs = {d['tag'] for d in run['devices'] if d['type'] == 'input'}
     qdir = tempfile.mkdtemp(prefix='vdma-')	# a short socket path
     qmp = f'{qdir}/qmp'
@@ -711,6 +740,7 @@ class Boot:
     steps: list = field(default_factory=list)
     soak: dict = field(default_factory=dict)
     unplugs: list = field(default_factory=list)
+    faults: list = field(default_factory=list)
     cmdline: str = ''
     garbled: list = field(default_factory=list)
     end_devices: int = -1
@@ -776,6 +806,8 @@ def parse_console(text):
             b.unplugs.append(fields(rest))	# vtest.plug=: a round's removal
         elif what == 'soak' and 'cycles' in fields(rest):
             b.soak = fields(rest)	# vtest.soak=: bind, I/O, unbind, again and again
+        elif what == 'fault' and {'dev', 'injected', 'of'} <= fields(rest).keys():
+            b.faults.append(fields(rest))	# the fault step: failures injected
         elif what == 'step' and 'name' in fields(rest):
             b.steps.append(fields(rest))	# vtest.steps=: the lines after it are its test
         elif what == 'fill' and 'mb' in fields(rest):
@@ -1021,7 +1053,7 @@ def step_runs(run):
     for ln in lines:
         if ln.startswith('VTEST step '):
             segs.append([])
-        elif segs and (ln.startswith('VTEST dev ') or ln.startswith('VTEST dump ')):
+        elif segs and ln.startswith(('VTEST dev ', 'VTEST dump ', 'VTEST fault ')):
             segs[-1].append(ln)
         else:
             common.append(ln)
@@ -1086,6 +1118,11 @@ def judge_steps(run, expect, boot):
                    f"{len(runs)} steps, I/O verified in each")
 
 
+# PATH+DMA@SUFFIX: swiotlb's high-water mark in the boot (bounce, nobounce),
+# mapping failures injected in the fault step (faulted, unfaulted)
+SUFFIXES = ('bounce', 'nobounce', 'faulted', 'unfaulted')
+
+
 def judge(run, expect):
     """The verdict on one boot against one expectation (a matrix cell)."""
     boot = parse_console(run.get('console', ''))
@@ -1114,10 +1151,25 @@ def judge(run, expect):
     expect, _, bounce = expect.partition('@')
     wpath, _, wdma = expect.partition('+')
     wdma = wdma or 'n/a'
-    if bounce:	# @bounce / @nobounce: swiotlb's high-water mark in this boot
+    if bounce not in ('',) + SUFFIXES:
+        die(f"vdma: expectation '{expect}@{bounce}': '@bounce', '@nobounce', "
+            "'@faulted' or '@unfaulted'")
+    if bounce in ('faulted', 'unfaulted'):
+        # the fault step: mapping failures injected for every device
+        # (its DMA API maps through an IOMMU) or for none (nothing reachable)
+        observed += f'@{bounce}'
+        if not boot.faults:
+            found.append(('wrong-path', 'fault step: no VTEST fault line in the step'))
+        for f in boot.faults:
+            n = int(f['injected']) if f['injected'].lstrip('-').isdigit() else -1
+            if n < 0:
+                found.append(('wrong-path', f"fault step: {f['dev']}: injected count unreadable"))
+            elif (n > 0) != (bounce == 'faulted'):
+                observed = observed.rpartition('@')[0] + ('@faulted' if n else '@unfaulted')
+                found.append(('wrong-path', f"fault step: {f['dev']}: {n} of {f['of']} mapping "
+                              f"failure(s) injected, want {'some' if bounce == 'faulted' else 'none'}"))
+    elif bounce:	# @bounce / @nobounce: swiotlb's high-water mark in this boot
         used = boot.swiotlb.get('hiwater', '-')
-        if bounce not in ('bounce', 'nobounce'):
-            die(f"vdma: expectation '{expect}@{bounce}': '@bounce' or '@nobounce'")
         if not used.isdigit():
             found.append(('wrong-path', 'swiotlb: no high-water mark in the guest\'s report'))
         else:
@@ -1262,12 +1314,12 @@ def kernel_of(base, variant, arch='x86_64'):
 
 def cmd_matrix(a):
     base = a.base or primary_base()
-    variants = a.variants or variants_of(base)
+    tname = getattr(a, 'table', None) or 'matrix'
+    variants = a.variants or variants_of(base, tname)
     for v in variants:
         if v not in variants_of(base):
             die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
     flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
-    tname = getattr(a, 'table', None) or 'matrix'
     allrows = [r for r in table(tname) if r['kind'] in base_kinds(base)
                and (not getattr(a, 'arch', None) or arch_of(r['iommu']) in a.arch)]
     rows = [r for r in allrows if match_filter(r, flt)]
@@ -1424,7 +1476,7 @@ def cmd_guest(a):
 
 
 def cmd_variants(a):
-    print(' '.join(variants_of(a.base or primary_base())))
+    print(' '.join(variants_of(a.base or primary_base(), a.table)))
     return 0
 
 
@@ -1451,8 +1503,9 @@ def cmd_results(a):
     for v, c in p['kernel_commits'].items():
         if not c.startswith('?') and not same_tree(base, variant_commit(base, v.split('@')[0]), c):
             why.append(f"its {v} kernel ({c}) is not its branch's current commit")
-    if set(p['variants']) != set(variants_of(base)):
-        why.append(f"it ran variants {','.join(p['variants'])}, not {','.join(variants_of(base))}")
+    if set(p['variants']) != set(variants_of(base, name)):
+        why.append(f"it ran variants {','.join(p['variants'])}, "
+                   f"not {','.join(variants_of(base, name))}")
     if p['series'] != series_hash(base):
         why.append(f"its series {p['series']} is not the current one ({series_hash(base)})")
     if why:
@@ -1685,8 +1738,9 @@ def main(argv=None):
     p.add_argument('--src')
     p.add_argument('--dest')
     p.set_defaults(fn=cmd_guest)
-    p = sub.add_parser('variants', help="the variants of a base")
+    p = sub.add_parser('variants', help="the variants of a base a table boots")
     p.add_argument('--base')
+    p.add_argument('--table', default='matrix', help='config/TABLE.tsv (default: matrix)')
     p.set_defaults(fn=cmd_variants)
     p = sub.add_parser('series-hash', help="the hash of a base's series, as provenance names it")
     p.add_argument('--base')
