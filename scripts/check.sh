@@ -4,7 +4,8 @@
 # Goes on after a failure, prints a summary, and exits 1 if any step failed.
 #   full:     checkpatch of its series, every kernel variant (base, control,
 #             series, series-nodebug), KUnit in UML and its mutants, sparse
-#             and W=1, kernel-doc, the QEMU matrix and its KTAP
+#             and W=1, kernel-doc, the QEMU matrix and its KTAP, and the
+#             lifecycle rows that fit (lifecycle.sh --check)
 #   backport: checkpatch, the series kernel, KUnit, and the default boot
 #             (the demo: every kind of device under the intel IOMMU)
 # The harness mutants run on the first base (the primary).
@@ -60,6 +61,13 @@ for b in $(base_names); do
 	elif has_series "$b"; then
 		run_step "demo-$b" env BASE="$b" "$top/scripts/demo.sh" series intel translated
 	fi
+done
+# the lifecycle scenarios that fit CI's budget (lifecycle.sh --check; the
+# rest: make lifecycle), on the bases whose lifecycle table has columns
+for b in $(base_names); do
+	[ "$(role "$b")" = full ] || continue
+	[ -n "$(python3 "$top/scripts/vdma.py" variants --base "$b" --table lifecycle)" ] || continue
+	run_step "lifecycle-$b" env BASE="$b" "$top/scripts/lifecycle.sh" --check
 done
 run_step harness-mutants env BASE="$primary" "$top/scripts/harness-mutants.sh"
 printf '\n=== summary (%ss)\n%s' "$(( $(date +%s) - t0 ))" "$STEPS"

@@ -1351,7 +1351,7 @@ def cmd_matrix(a):
     def one(item):
         v, r = item
         exp = expectation(r, base, a.expect_from or v)
-        d = res / tname / v / row_id(r)
+        d = res / (a.name or tname) / v / row_id(r)	# boots of the report NAME
         if a.rejudge:
             if not (d / 'run.json').exists():
                 die(f'vdma: nothing to re-judge in {d}: run the matrix first')
