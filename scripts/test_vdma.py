@@ -144,6 +144,16 @@ class Rows(unittest.TestCase):
         self.assertEqual(vdma.expectation(row, '6.12', 'control'), 'fail:qemu-index-error')
         self.assertEqual(vdma.expectation(row, '6.12', 'series'), '-')
 
+    def test_a_table_boots_the_variants_it_has_columns_for(self):
+        # the kernel mutants are lifecycle's only: the matrix (and make
+        # check's builds) never need them
+        self.assertNotIn('series-leak', vdma.variants_of('7.3', 'matrix'))
+        self.assertIn('series-nodebug', vdma.variants_of('7.3', 'matrix'))
+        life = vdma.variants_of('7.3', 'lifecycle')
+        self.assertIn('series-nocheck', life)
+        self.assertNotIn('series-nodebug', life)
+        self.assertEqual(vdma.variants_of('6.12', 'lifecycle'), [])
+
     def test_every_expectation_is_known(self):
         for r, b, v in ((r, b['name'], v) for t in ('matrix', 'platforms', 'lifecycle')
                         for r in vdma.table(t)
