@@ -27,7 +27,8 @@ kept() {
 	awk -v t="$1" 'on && /^[^ ]/ { exit } index($0, t) == 1 { on = 1; print; next } on' \
 		"$f" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$tmp.kept"
 	[ -s "$tmp.kept" ] || return 1
-	sed "1s/\$/ (kept from the committed results of this series: not rerun here)/" "$tmp.kept"
+	k=' (kept from the committed results of this series: not rerun here)'
+	sed "1s/\( (kept from the committed results of this series: not rerun here)\)*\$/$k/" "$tmp.kept"
 	echo
 }
 missing() {

@@ -326,10 +326,11 @@ class Reports(unittest.TestCase):
             (d / '6.12').mkdir()
             for prov, why in ((dict(filter='intel', complete=False), 'filtered'),
                               (dict(series='0000'), 'not the current one'),
-                              (dict(variants=['base']), 'ran variants base')):
+                              (dict(variants=['base']), 'booted variants base,')):
                 p = self.prov(variants=vdma.variants_of('6.12'), series=vdma.series_hash('6.12'))
                 p.update(prov)
-                (d / '6.12' / 'matrix.json').write_text(json.dumps(dict(provenance=p, results=[])))
+                rows = [dict(variant=v) for v in p['variants']]	# a row each
+                (d / '6.12' / 'matrix.json').write_text(json.dumps(dict(provenance=p, results=rows)))
                 with self.assertRaises(vdma.HarnessError) as e:
                     vdma.cmd_results(type('A', (), {'base': '6.12'}))
                 self.assertIn(why, str(e.exception))
