@@ -8,14 +8,14 @@
 #        series and the kernel mutant series-leak)
 #        lifecycle.sh --check: what make check runs (CI's budget): the rows
 #        behind intel-iommu or none of domains, fault and swiotlb, on the
-#        series and its kernel mutants (build/results/BASE/lifecycle-check.*)
+#        series and its kernel mutants (build/results/BASE/check/)
 set -eu
 . "$(dirname "$0")/lib.sh"
-name=lifecycle
+out=$RES/$BASE
 if [ "${1:-}" = --check ]; then
 	shift
 	export MATRIX_FILTER='name=domains|fault|swiotlb iommu=intel|none mode=translated|-'
-	name=lifecycle-check
+	out=$RES/$BASE/check
 	set -- series series-leak series-nocheck
 fi
 variants=${*:-$(python3 "$top/scripts/vdma.py" variants --base "$BASE" --table lifecycle)}
@@ -27,4 +27,4 @@ for v in $variants; do
 done
 # every variant of the base (rows say '-' for those they do not boot), so
 # that 'make results' takes a complete run; VARIANT arguments pick some
-exec python3 "$top/scripts/vdma.py" matrix --base "$BASE" --table lifecycle --name "$name" $variants
+exec python3 "$top/scripts/vdma.py" matrix --base "$BASE" --table lifecycle --out "$out" $variants

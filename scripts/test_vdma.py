@@ -317,6 +317,15 @@ class Reports(unittest.TestCase):
         self.assertRegex(r.stdout, r'\[FAILED\] intel_translated_k3')
         self.assertRegex(r.stdout, r'4 tests run.*|Testing complete. Ran 4 tests')
 
+    def test_results_show_steps_by_their_common_path(self):
+        self.assertEqual(vdma.steps_cell('boot:iommu+dma identity:direct+dma DMA:iommu+dma '
+                                         'DMA-FQ:iommu+dma override:iommu+dma'),
+                         'iommu+dma x4, identity:direct+dma')
+        self.assertEqual(vdma.steps_cell('plug1:bypass plug2:bypass'), 'bypass x2')
+        self.assertEqual(vdma.steps_cell('boot:iommu fault:iommu@faulted'),
+                         'boot:iommu fault:iommu@faulted')
+        self.assertEqual(vdma.steps_cell('bypass|direct+phys'), 'bypass|direct+phys')
+
     def test_results_refuse_filtered_and_stale_runs(self):
         d = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, d)

@@ -21,6 +21,7 @@ result carries its provenance.  Tests: scripts/test_vdma.py (make selftest).
 """
 
 import argparse
+import collections
 import concurrent.futures
 import hashlib
 import json
@@ -1351,7 +1352,7 @@ def cmd_matrix(a):
     def one(item):
         v, r = item
         exp = expectation(r, base, a.expect_from or v)
-        d = res / (a.name or tname) / v / row_id(r)	# boots of the report NAME
+        d = res / tname / v / row_id(r)
         if a.rejudge:
             if not (d / 'run.json').exists():
                 die(f'vdma: nothing to re-judge in {d}: run the matrix first')
@@ -1480,6 +1481,20 @@ def cmd_variants(a):
     return 0
 
 
+def steps_cell(sig):
+    """A result with lifecycle steps ('boot:A identity:B ...') as the table
+    shows it: the value most steps share with their count, then the steps
+    that differ ('direct+dma x3, DMA:iommu+dma'); anything else as it is."""
+    toks = sig.split()
+    if len(toks) < 2 or not all(':' in t for t in toks):
+        return sig
+    vals = [t.split(':', 1) for t in toks]
+    common, n = collections.Counter(v for _, v in vals).most_common(1)[0]
+    if n < 2:
+        return sig
+    return ', '.join([f'{common} x{n}'] + [f'{s}:{v}' for s, v in vals if v != common])
+
+
 def cmd_results(a):
     """The matrix table for the cover letter, from a complete, unfiltered
     matrix run of the current series only."""
@@ -1517,12 +1532,13 @@ def cmd_results(a):
         k = (f"{r['name']} " if r.get('name') else '') + f"{r['iommu']} {r['mode']} {r['kind']}"
         if k not in cells:
             order.append(k)
-        c = (r['expect'] if r['expect'].startswith('fail:') else r['signature']) \
+        c = (r['expect'] if r['expect'].startswith('fail:') else steps_cell(r['signature'])) \
             if r['result'] == 'PASS' else f"{r['signature']} ({r['result']})"
         cells.setdefault(k, {})[r['variant']] = c
     vs = [v for v in p['variants'] if any(r['variant'] == v for r in m['results'])]
     kw = max([31] + [len(k) for k in order])
-    w = '  {:<%d}' % kw + ' {:<22}' * len(vs)
+    cw = [max([len(v)] + [len(cells[k].get(v, '-')) for k in order]) for v in vs]
+    w = '  {:<%d}' % kw + ''.join(' {:<%d}' % max(22, n) for n in cw)
     print(f"QEMU {name}, {prov_line(p)}:")
     print(w.format('iommu mode kind', *vs).rstrip())
     for k in order:
