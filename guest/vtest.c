@@ -1291,8 +1291,8 @@ static int fault_range(unsigned long *start, unsigned long *end)
 	return sscanf(at + 14, "%lx-%lx", start, end) == 2 && *start < *end ? 0 : -1;
 }
 
-/* Arm (times = FAULTS) or disarm (times = 0) both; "" or what failed. */
-static const char *faults_arm(int times)
+/* Arm both for their next FAULTS failures: "" or what failed. */
+static const char *faults_arm(void)
 {
 	static const char *const set[][2] = {
 		{ "probability", "100" }, { "interval", "1" }, { "verbose", "0" },
@@ -1322,14 +1322,27 @@ static const char *faults_arm(int times)
 		if (write_str(path, val))
 			return "require-end";
 		sfmt(path, sizeof(path), FAULT_DIR, fault_attrs[i], "times");
-		sfmt(val, sizeof(val), "%d", times);
+		sfmt(val, sizeof(val), "%d", FAULTS);
 		if (write_str(path, val))
 			return "times";
 	}
 	return "";
 }
 
-/* How many failures were injected since faults_arm(FAULTS); -1 unknown. */
+/* Disarm both (no failure left to inject): "" or what failed. */
+static const char *faults_disarm(void)
+{
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(fault_attrs) / sizeof(fault_attrs[0]); i++) {
+		sfmt(path, sizeof(path), FAULT_DIR, fault_attrs[i], "times");
+		if (write_str(path, "0"))
+			return "times";
+	}
+	return "";
+}
+
+/* How many failures were injected since faults_arm(); -1 unknown. */
 static int faults_injected(void)
 {
 	char buf[32];
@@ -1430,19 +1443,19 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 		if ((fault && write_str(path, "identity")) || write_str(path, step))
 			return (void)sfmt(res, len, "bad:type:%d", errno);
 	}
-	if (fault && (err = faults_arm(FAULTS))[0])
+	if (fault && (err = faults_arm())[0])
 		return (void)sfmt(res, len, "bad:fault-inject:%s:%d", err, errno);
 	if (write_str("/sys/bus/pci/drivers/virtio-pci/bind", bdf)) {
-		faults_arm(0);
+		faults_disarm();
 		return (void)sfmt(res, len, "bad:bind:%d", errno);
 	}
 	if (wait_virtio_bound(bdf)) {
-		faults_arm(0);
+		faults_disarm();
 		return (void)sfmt(res, len, "bad:noprobe");
 	}
 	if (fault) {
 		n = faults_wait(bdf);
-		if ((err = faults_arm(0))[0])
+		if ((err = faults_disarm())[0])
 			return (void)sfmt(res, len, "bad:fault-disarm:%s:%d", err, errno);
 		sfmt(res, len, "ok");
 		return (void)sfmt(fault_lines[fault_nlines++ % MAXDEV], sizeof(fault_lines[0]),

@@ -456,13 +456,11 @@ def text_range(kernel, name):
                  if (d / 'System.map').is_file()), None)
     if not smap:
         return None
-    syms = [ln.split()[:3] for ln in smap.read_text().splitlines() if len(ln.split()) >= 3]
-    text = sorted(int(a, 16) for a, t, _ in syms if t in 'tT')
-    at = [int(a, 16) for a, t, n in syms if n == name and t in 'tT']
-    if len(at) != 1:
-        return None
-    end = next((a for a in text if a > at[0]), None)
-    return (at[0], end) if end else None
+    text = [(int(a, 16), n) for a, t, n in (ln.split()[:3] for ln in
+            smap.read_text().splitlines()) if t in ('t', 'T')]
+    at = [a for a, n in text if n == name]
+    end = min((a for a, _ in text if at and a > at[0]), default=None)
+    return (at[0], end) if len(at) == 1 and end else None
 
 
 def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
@@ -1119,9 +1117,37 @@ def judge_steps(run, expect, boot):
                    f"{len(runs)} steps, I/O verified in each")
 
 
-# PATH+DMA@SUFFIX: swiotlb's high-water mark in the boot (bounce, nobounce),
-# mapping failures injected in the fault step (faulted, unfaulted)
-SUFFIXES = ('bounce', 'nobounce', 'faulted', 'unfaulted')
+def swiotlb_counts(boot):
+    """swiotlb's high-water mark of the boot (with swiotlb=track_hiwater)."""
+    used = boot.swiotlb.get('hiwater', '-')
+    return [('swiotlb: slots used at most', int(used) if used.isdigit() else None)]
+
+
+def fault_counts(boot):
+    """The mapping failures the fault step injected, per device."""
+    return [(f"fault step: {f['dev']}: failures injected (of {f['of']})",
+             int(f['injected']) if f['injected'].isdigit() else None) for f in boot.faults]
+
+
+# PATH+DMA@SUFFIX: counts the boot reports, each of which SUFFIX wants above
+# 0 and its opposite wants 0: swiotlb's high-water mark (bounce, nobounce),
+# the failures injected into each device's mappings in the fault step
+# (faulted; unfaulted: a device mapped with physical addresses allocates
+# nothing to map, so nothing can fail)
+COUNTED = (('bounce', 'nobounce', swiotlb_counts), ('faulted', 'unfaulted', fault_counts))
+SUFFIXES = tuple(x for some, none, _ in COUNTED for x in (some, none))
+
+
+def counted_findings(boot, suffix):
+    """What the boot's counts show for SUFFIX: (observed suffix, findings)."""
+    some, none, counts = next(c for c in COUNTED if suffix in c[:2])
+    got = counts(boot)
+    if not got or any(n is None for _, n in got):
+        return '', [('wrong-path', f'@{suffix}: not in the guest\'s report')]
+    seen = some if all(n > 0 for _, n in got) else none if not any(n for _, n in got) \
+        else 'mixed'
+    return f'@{seen}', [('wrong-path', f'{what}: {n}, want {"some" if suffix == some else "none"}')
+                        for what, n in got if (n > 0) != (suffix == some)]
 
 
 def judge(run, expect):
@@ -1153,31 +1179,11 @@ def judge(run, expect):
     wpath, _, wdma = expect.partition('+')
     wdma = wdma or 'n/a'
     if bounce not in ('',) + SUFFIXES:
-        die(f"vdma: expectation '{expect}@{bounce}': '@bounce', '@nobounce', "
-            "'@faulted' or '@unfaulted'")
-    if bounce in ('faulted', 'unfaulted'):
-        # the fault step: mapping failures injected for every device
-        # (its DMA API maps through an IOMMU) or for none (nothing reachable)
-        observed += f'@{bounce}'
-        if not boot.faults:
-            found.append(('wrong-path', 'fault step: no VTEST fault line in the step'))
-        for f in boot.faults:
-            n = int(f['injected']) if f['injected'].lstrip('-').isdigit() else -1
-            if n < 0:
-                found.append(('wrong-path', f"fault step: {f['dev']}: injected count unreadable"))
-            elif (n > 0) != (bounce == 'faulted'):
-                observed = observed.rpartition('@')[0] + ('@faulted' if n else '@unfaulted')
-                found.append(('wrong-path', f"fault step: {f['dev']}: {n} of {f['of']} mapping "
-                              f"failure(s) injected, want {'some' if bounce == 'faulted' else 'none'}"))
-    elif bounce:	# @bounce / @nobounce: swiotlb's high-water mark in this boot
-        used = boot.swiotlb.get('hiwater', '-')
-        if not used.isdigit():
-            found.append(('wrong-path', 'swiotlb: no high-water mark in the guest\'s report'))
-        else:
-            observed += '@bounce' if int(used) else '@nobounce'
-            if (int(used) > 0) != (bounce == 'bounce'):
-                found.append(('wrong-path', f'swiotlb: {used} slot(s) used at most, want '
-                              + ('some' if bounce == 'bounce' else 'none')))
+        die(f"vdma: expectation '{expect}@{bounce}': @SUFFIX is one of {', '.join(SUFFIXES)}")
+    if bounce:
+        seen, more = counted_findings(boot, bounce)
+        observed += seen
+        found += more
     for d in boot.devices:
         if expect == 'any':	# bisect: any path, every other check
             break
