@@ -61,30 +61,29 @@ fi
 
 [ -z "${check_only:-}" ] || exit 0
 
+# branch NAME FROM PATCH...: NAME = FROM with the patches applied
+branch() {
+	kgit branch -f "$1" "$2"
+	kgit checkout -q "$1"
+	shift 2
+	apply_patches "$@"
+}
 kgit checkout -q --detach base
 if [ -n "$sdir" ]; then
-	kgit branch -f series base
-	kgit checkout -q series
 	set -- $(series_patches)
 	say "tree: applying $# patch(es) from $sdir"
-	apply_patches "$@"
+	branch series base "$@"
 fi
-
-kgit branch -f control base
-kgit checkout -q control
 set -- "$top/harness/control/$BASE"/*.patch
 [ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
-apply_patches "$@"
+branch control base "$@"
 # kernel mutants of the series (config/variants.tsv): a branch each, the
 # series with harness/mutants/BASE/NAME/*.patch on top
 muts=
 for d in "$top/harness/mutants/$BASE"/*/; do
 	[ -n "$sdir" ] && [ -d "$d" ] || continue
-	m=$(basename "$d")
-	kgit branch -f "$m" series
-	kgit checkout -q "$m"
-	apply_patches "$d"*.patch
-	muts="$muts $m,"
+	branch "$(basename "$d")" series "$d"*.patch
+	muts="$muts $(basename "$d"),"
 done
 kgit checkout -q --detach base
 say "tree ready: $K (base $BASE; branches:$([ -n "$sdir" ] && echo ' series,')$muts control; tag: base)"
