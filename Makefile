@@ -3,7 +3,7 @@
 # (config/bases.tsv) picks the kernel base, default the first row.
 S := scripts
 
-.PHONY: demo check selftest deps tree trees export build-base build-series \
+.PHONY: demo check selftest deps tree trees export export-v3 build-base build-series \
 	build-control build-nodebug kunit matrix harness-mutants checkpatch sparse \
 	kernel-doc bisect cross upstream-check results bench mutants platforms lifecycle clean
 
@@ -28,6 +28,10 @@ trees: deps
 		BASE=$$b $(S)/tree.sh || exit 1; done
 export:
 	$(S)/export.sh
+# series v3 (patches-v3/, beside v2 until it takes over patches/), from its
+# development branch v3-dev of the 7.3 work tree
+export-v3:
+	BASE=7.3 $(S)/export.sh --ref v3-dev --to patches-v3 --cover cover-letter-v3.txt --version 3
 build-base build-series build-control: build-%:
 	$(S)/build.sh $*
 build-nodebug:

@@ -2,26 +2,39 @@
 # Export the work tree's series (base..series) to the base's patch folder
 # (config/bases.tsv) with a cover letter.
 # Output is stable: re-exporting an unchanged tree changes no file.
+# usage: export.sh [--to DIR]
+#        export.sh --ref BRANCH --to DIR --cover FILE --version N
+#   the second form: another series of the base (v3 from its development
+#   branch: make export-v3), its cover letter text harness/FILE
 set -eu
 . "$(dirname "$0")/lib.sh"
-dest=$(series_dir)
+dest=$(series_dir) ref=series
+cover=$top/harness/$(base_field cover) results=$top/harness/test-results-$BASE.txt
+v=$(base_field series_version)
+while [ $# -gt 0 ]; do
+	case $1 in
+	--to) dest=$2 ;;
+	--ref) ref=$2 ;;
+	--cover) cover=$top/harness/$2 results=$top/harness/test-results-$BASE-$ref.txt ;;
+	--version) v=$2 ;;
+	*) die "export: unknown argument '$1'" ;;
+	esac
+	shift 2
+done
 [ -n "$dest" ] || die "base $BASE has no series folder in config/bases.tsv"
-[ "${1:-}" = "--to" ] && dest=$2
-kgit rev-parse -q --verify refs/heads/series >/dev/null || die "no series branch in $K: run 'make tree'"
+kgit rev-parse -q --verify "refs/heads/$ref" >/dev/null || die "no branch $ref in $K: run 'make tree'"
 [ -z "$(kgit status --porcelain)" ] || die "$K has uncommitted changes: commit them first"
 mkdir -p "$dest"
 tmp=$(mktemp -d)
-cover=$top/harness/$(base_field cover) results=$top/harness/test-results-$BASE.txt
-v=$(base_field series_version)
 [ -f "$cover" ] || die "no cover letter text $cover for base $BASE"
 desc=$(cat "$cover")
 if [ -f "$results" ]; then
 	desc=$(printf '%s\n' "$desc" | awk -v f="$results" \
 		'$0 == "@RESULTS@" { while ((getline l < f) > 0) print l; next } { print }')
 fi
-kgit config branch.series.description "$desc"
+kgit config "branch.$ref.description" "$desc"
 kgit -c core.abbrev=12 format-patch -q --zero-commit --cover-letter --cover-from-description=subject \
-	$([ "$v" -gt 1 ] && echo "-v $v") --base=base -o "$tmp" base..series
+	$([ "$v" -gt 1 ] && echo "-v $v") --base=base -o "$tmp" "base..$ref"
 # The cover letter's date is "now": take the newest patch's date instead.
 last=$(ls "$tmp"/*.patch | tail -n 1)
 d=$(sed -n 's/^Date: //p' "$last" | head -n 1)

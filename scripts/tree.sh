@@ -69,6 +69,7 @@ branch() {
 	apply_patches "$@"
 }
 kgit checkout -q --detach base
+muts=
 if [ -n "$sdir" ]; then
 	set -- $(series_patches)
 	say "tree: applying $# patch(es) from $sdir"
@@ -77,9 +78,22 @@ fi
 set -- "$top/harness/control/$BASE"/*.patch
 [ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
 branch control base "$@"
+# series beside the base's own (config/variants.tsv, "patches"): branch REF =
+# the base with the folder's patches (v3 on 7.3 until it takes over patches/)
+for v in $(python3 "$top/scripts/vdma.py" variants --base "$BASE"); do
+	row=$(awk -F'\t' -v v="$v" '/^#/ { next } !h { h = 1; next } $1 == v { print $2, $5 }' \
+		"$top/config/variants.tsv")
+	set -- $row
+	[ "${2:--}" != - ] || continue
+	[ -f "$top/$2/series" ] || die "variant $v: no $2/series"
+	ref=$1 dir=$top/$2
+	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$dir/series" | sed "s|^|$dir/|")
+	say "tree: applying $# patch(es) from $dir (branch $ref)"
+	branch "$ref" base "$@"
+	muts="$muts $ref,"
+done
 # kernel mutants of the series (config/variants.tsv): a branch each, the
 # series with harness/mutants/BASE/NAME/*.patch on top
-muts=
 for d in "$top/harness/mutants/$BASE"/*/; do
 	[ -n "$sdir" ] && [ -d "$d" ] || continue
 	branch "$(basename "$d")" series "$d"*.patch

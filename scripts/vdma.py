@@ -115,8 +115,12 @@ def variants_of(base, tname=None):
     BASE:VARIANT): the kernels its rows boot."""
     has_series = base_row(base)['patches'] != '-'
     cols = set(read_tsv(CONFIG / f'{tname}.tsv')[0]) if tname else None
-    return [v['name'] for v in table('variants')
-            if (v['needs'] != 'series' or has_series)
+
+    def exists(v):
+        if v['needs'] == 'series':
+            return has_series
+        return v['needs'] == '-' or base in v['needs'].split(',')
+    return [v['name'] for v in table('variants') if exists(v)
             and (cols is None or {v['name'], f"{base}:{v['name']}"} & cols)]
 
 
