@@ -20,8 +20,17 @@ run_step selftest python3 "$top/scripts/test_vdma.py"
 for b in $(base_names); do
 	run_step "tree-$b" env BASE="$b" "$top/scripts/tree.sh"
 done
+# the series beside a base's own (config/variants.tsv "patches": v3 on 7.3)
+# as VARIANT:FOLDER words
+extra() {
+	python3 "$top/scripts/vdma.py" variants --base "$1" --patches |
+		while read -r v ref dir; do echo "$v:$dir"; done
+}
 for b in $(base_names); do
 	has_series "$b" && run_step "checkpatch-$b" env BASE="$b" "$top/scripts/checkpatch.sh"
+	for e in $(extra "$b"); do
+		run_step "checkpatch-$b-${e%%:*}" env BASE="$b" "$top/scripts/checkpatch.sh" "${e#*:}"
+	done
 done
 for b in $(base_names); do
 	case $(role "$b") in
@@ -36,6 +45,14 @@ for b in $(base_names); do
 	has_series "$b" || continue
 	run_step "kunit-$b" env BASE="$b" "$top/scripts/kunit.sh" series
 	[ "$(role "$b")" = full ] || continue
+	for e in $(extra "$b"); do
+		v=${e%%:*}
+		run_step "kunit-$b-$v" env BASE="$b" "$top/scripts/kunit.sh" "$v"
+		run_step "kunit-$b-$v-x86_64" env BASE="$b" "$top/scripts/kunit.sh" "$v" x86_64
+		run_step "mutants-$b-$v" env BASE="$b" "$top/scripts/mutants.sh" --variant "$v"
+		run_step "sparse-$b-$v" env BASE="$b" SERIES="$v" "$top/scripts/sparse.sh"
+		run_step "kernel-doc-$b-$v" env BASE="$b" SERIES="$v" "$top/scripts/kdoc.sh"
+	done
 	run_step "mutants-$b" env BASE="$b" "$top/scripts/mutants.sh"
 	run_step "sparse-$b" env BASE="$b" "$top/scripts/sparse.sh"
 	run_step "kernel-doc-$b" env BASE="$b" "$top/scripts/kdoc.sh"

@@ -4,7 +4,13 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 [ -x "$K/scripts/checkpatch.pl" ] || die "no work tree: run 'make tree'"
-set -- $(series_patches)
+if [ $# -gt 0 ]; then	# checkpatch.sh DIR: another series of the base (patches-v3)
+	d=$top/$1
+	[ -f "$d/series" ] || die "checkpatch: no $1/series"
+	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series" | sed "s|^|$d/|")
+else
+	set -- $(series_patches)
+fi
 [ $# -gt 0 ] || die "checkpatch: no series patches on base $BASE"
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT

@@ -1,10 +1,12 @@
 #!/bin/sh
 # kernel-doc (scripts/kernel-doc -none) on the files the series touches, and
 # the reStructuredText it touches; only what the series adds fails.
+# SERIES=REF: another series of the base (v3), default the base's own.
 set -eu
 . "$(dirname "$0")/lib.sh"
-files=$(kgit diff --name-only base series -- '*.c' '*.h')
-rst=$(kgit diff --name-only --diff-filter=AM base series -- '*.rst')
+S=${SERIES:-series}
+files=$(kgit diff --name-only base "$S" -- '*.c' '*.h')
+rst=$(kgit diff --name-only --diff-filter=AM base "$S" -- '*.rst')
 kdoc() { # variant -> "file: warning" lines, no line numbers
 	for f in $files; do
 		kgit show "$1:$f" >/tmp/kdoc.$$ 2>/dev/null || continue
@@ -14,7 +16,7 @@ kdoc() { # variant -> "file: warning" lines, no line numbers
 	rm -f /tmp/kdoc.$$
 }
 kdoc base >/tmp/kdoc-base.$$
-kdoc series >/tmp/kdoc-series.$$
+kdoc "$S" >/tmp/kdoc-series.$$
 new=$(comm -13 /tmp/kdoc-base.$$ /tmp/kdoc-series.$$)
 rm -f /tmp/kdoc-base.$$ /tmp/kdoc-series.$$
 bad=0
@@ -25,7 +27,7 @@ fi
 if [ -n "$rst" ]; then
 	d=$(mktemp -d)
 	for f in $rst; do
-		mkdir -p "$d/$(dirname "$f")"; kgit show "series:$f" >"$d/$f"
+		mkdir -p "$d/$(dirname "$f")"; kgit show "$S:$f" >"$d/$f"
 	done
 	(cd "$d" && /usr/bin/python3 "$top/scripts/rstcheck.py" $rst) || bad=1
 	rm -rf "$d"

@@ -95,7 +95,7 @@ if command -v ccache >/dev/null; then cc="ccache gcc"; fi
 # define (the base, a prefix of the series, another base's series): OUT.
 kunitconfig_for() {
 	: >"$2"
-	grep '^CONFIG_' "$top/config/kunitconfig" | while read -r opt; do
+	grep '^CONFIG_' "${KUNITCONFIG:-$top/config/kunitconfig}" | while read -r opt; do
 		sym=${opt%%=*}; sym=${sym#CONFIG_}
 		if grep -rqs --include='Kconfig*' -E "^(menu)?config $sym\$" "$1"; then
 			echo "$opt" >>"$2"

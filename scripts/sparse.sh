@@ -2,12 +2,14 @@
 # sparse (make C=2) and W=1 on the .c files the series touches, for base and
 # series in the x86 guest config; report only warnings the series adds.
 # Files that config does not build are listed as not checked.
+# SERIES=REF: another series of the base (v3), default the base's own.
 set -eu
 . "$(dirname "$0")/lib.sh"
+S=${SERIES:-series}
 command -v sparse >/dev/null || die "sparse is not installed: run 'make deps'"
 res=$RES/$BASE
 mkdir -p "$res"
-files=$(kgit diff --name-only base series -- '*.c')
+files=$(kgit diff --name-only base "$S" -- '*.c')
 [ -n "$files" ] || die "sparse: the series touches no .c file"
 
 # Compiler and sparse warnings of a build log on stdin, as "file: message".
@@ -32,27 +34,27 @@ warnings() {
 			warnings_of
 	done | sort
 }
-: >"$res/sparse-unbuilt.base"; : >"$res/sparse-unbuilt.series"
+: >"$res/sparse-unbuilt.base"; : >"$res/sparse-unbuilt.$S"
 warnings base >"$res/sparse-base.txt"
-warnings series >"$res/sparse-series.txt"
-checkout_variant series
+warnings "$S" >"$res/sparse-$S.txt"
+checkout_variant "$S"
 # What the x86 guest does not build (the KUnit suites) is checked in the UML
 # KUnit build of the series, where it is built.
-um=$OUT/um-series
-for f in $(sort -u "$res/sparse-unbuilt.series"); do
+um=$OUT/um-$S
+for f in $(sort -u "$res/sparse-unbuilt.$S"); do
 	obj=${f%.c}.o
 	if [ -f "$um/$obj" ]; then
 		make -C "$K" O="$um" ARCH=um CC="$cc" C=2 W=1 "$obj" 2>&1 |
 			warnings_of
 	fi
-done | sort >>"$res/sparse-series.txt"
-for f in $(sort -u "$res/sparse-unbuilt.series"); do
+done | sort >>"$res/sparse-$S.txt"
+for f in $(sort -u "$res/sparse-unbuilt.$S"); do
 	[ -f "$um/${f%.c}.o" ] || echo "$f"
-done >"$res/sparse-unbuilt.series.um"
+done >"$res/sparse-unbuilt.$S.um"
 # What neither builds (drm/virtio) is checked, base and series, in
 # x86_64_defconfig plus config/sparse-extra.config, built only as far as
 # 'make prepare' and the objects themselves.
-extra_files=$(cat "$res/sparse-unbuilt.series.um")
+extra_files=$(cat "$res/sparse-unbuilt.$S.um")
 extra() { # variant -> warnings of the extra files
 	o=$OUT/x86-extra-$1 frag=$top/config/sparse-extra.config
 	checkout_variant "$1"
@@ -71,23 +73,23 @@ extra() { # variant -> warnings of the extra files
 		make -C "$K" O="$o" CC="$cc" C=2 W=1 "$obj" >"$o/sparse.log" 2>&1 ||
 			{ cat "$o/sparse.log" >&2; die "sparse: $1: $obj does not build in $o"; }
 		warnings_of <"$o/sparse.log"
-		[ "$1" = series ] && echo "$f" >>"$res/sparse-extra-checked"
+		[ "$1" = "$S" ] && echo "$f" >>"$res/sparse-extra-checked"
 	done | sort
 }
 : >"$res/sparse-extra-checked"
 if [ -n "$extra_files" ]; then
 	extra base >>"$res/sparse-base.txt"
-	extra series >>"$res/sparse-series.txt"
-	checkout_variant series
+	extra "$S" >>"$res/sparse-$S.txt"
+	checkout_variant "$S"
 	for f in $extra_files; do
 		grep -qx "$f" "$res/sparse-extra-checked" 2>/dev/null || echo "$f"
-	done >"$res/sparse-unbuilt.series.um"
+	done >"$res/sparse-unbuilt.$S.um"
 fi
 sort -o "$res/sparse-base.txt" "$res/sparse-base.txt"
-new=$(comm -13 "$res/sparse-base.txt" "$(sort "$res/sparse-series.txt" >"$res/sparse-series.sorted"; echo "$res/sparse-series.sorted")")
+new=$(comm -13 "$res/sparse-base.txt" "$(sort "$res/sparse-$S.txt" >"$res/sparse-$S.sorted"; echo "$res/sparse-$S.sorted")")
 n=$(echo "$files" | wc -l)
-unbuilt=$(cat "$res/sparse-unbuilt.series.um")
-echo "sparse/W=1: $n touched .c file(s); base $(wc -l <"$res/sparse-base.txt") warning(s), series $(wc -l <"$res/sparse-series.txt")"
+unbuilt=$(cat "$res/sparse-unbuilt.$S.um")
+echo "sparse/W=1: $n touched .c file(s); base $(wc -l <"$res/sparse-base.txt") warning(s), series $(wc -l <"$res/sparse-$S.txt")"
 [ -z "$extra_files" ] || echo "sparse/W=1: checked in x86_64_defconfig + sparse-extra.config: $(echo $extra_files)"
 if [ -n "$unbuilt" ]; then
 	echo "sparse/W=1: NOT CHECKED (no config builds them): $(echo $unbuilt)"

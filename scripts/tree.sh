@@ -80,18 +80,15 @@ set -- "$top/harness/control/$BASE"/*.patch
 branch control base "$@"
 # series beside the base's own (config/variants.tsv, "patches"): branch REF =
 # the base with the folder's patches (v3 on 7.3 until it takes over patches/)
-for v in $(python3 "$top/scripts/vdma.py" variants --base "$BASE"); do
-	row=$(awk -F'\t' -v v="$v" '/^#/ { next } !h { h = 1; next } $1 == v { print $2, $5 }' \
-		"$top/config/variants.tsv")
-	set -- $row
-	[ "${2:--}" != - ] || continue
-	[ -f "$top/$2/series" ] || die "variant $v: no $2/series"
-	ref=$1 dir=$top/$2
-	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$dir/series" | sed "s|^|$dir/|")
-	say "tree: applying $# patch(es) from $dir (branch $ref)"
+python3 "$top/scripts/vdma.py" variants --base "$BASE" --patches >"$K.extra"
+while read -r v ref dir; do
+	[ -f "$top/$dir/series" ] || die "variant $v: no $dir/series"
+	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/$dir/series" | sed "s|^|$top/$dir/|")
+	say "tree: applying $# patch(es) from $top/$dir (branch $ref)"
 	branch "$ref" base "$@"
 	muts="$muts $ref,"
-done
+done <"$K.extra"
+rm -f "$K.extra"
 # kernel mutants of the series (config/variants.tsv): a branch each, the
 # series with harness/mutants/BASE/NAME/*.patch on top
 for d in "$top/harness/mutants/$BASE"/*/; do

@@ -1487,7 +1487,13 @@ def cmd_guest(a):
 
 
 def cmd_variants(a):
-    print(' '.join(variants_of(a.base or primary_base(), a.table)))
+    names = variants_of(a.base or primary_base(), a.table)
+    if a.patches:	# the series beside the base's own: "NAME REF FOLDER" lines
+        for v in (variant_row(n) for n in names):
+            if v.get('patches', '-') != '-':
+                print(v['name'], v['ref'], v['patches'])
+        return 0
+    print(' '.join(names))
     return 0
 
 
@@ -1769,6 +1775,8 @@ def main(argv=None):
     p = sub.add_parser('variants', help="the variants of a base a table boots")
     p.add_argument('--base')
     p.add_argument('--table', default='matrix', help='config/TABLE.tsv (default: matrix)')
+    p.add_argument('--patches', action='store_true',
+                   help='those made from a patch folder: "NAME REF FOLDER" lines')
     p.set_defaults(fn=cmd_variants)
     p = sub.add_parser('series-hash', help="the hash of a base's series, as provenance names it")
     p.add_argument('--base')
