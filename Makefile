@@ -3,7 +3,7 @@
 # (config/bases.tsv) picks the kernel base, default the first row.
 S := scripts
 
-.PHONY: demo check selftest deps tree trees export export-v3 build-base build-series \
+.PHONY: demo check check-long selftest deps tree trees export export-v3 build-base build-series \
 	build-control build-nodebug kunit matrix harness-mutants checkpatch sparse \
 	kernel-doc bisect cross upstream-check results bench mutants platforms lifecycle clean
 
@@ -11,9 +11,13 @@ S := scripts
 demo: tree build-series
 	$(S)/demo.sh series intel translated
 
-# Every test.
+# Every test that fits CI's budget (.ci/run).
 check:
 	$(S)/check.sh
+# And what does not (v1's 6.12 backport, series-nodebug, v2's KUnit
+# mutants): long, run and reported by hand.
+check-long:
+	LONG=1 $(S)/check.sh
 
 # The harness's own tests, on recorded boots: seconds, no kernel build.
 selftest:

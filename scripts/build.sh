@@ -2,7 +2,9 @@
 # Build one kernel variant of the base ($BASE): build.sh VARIANT [ARCH]
 #   VARIANT: base | series | control | any git ref of the work tree, with
 #            "-nodebug" appended: that ref without DMA-API debug
-#            (config/guest-nodebug.config on top of the guest config), or
+#            (config/guest-nodebug.config on top of the guest config),
+#            "-xen": with Xen guest support compiled in (config/guest-xen.config:
+#            per-device DMA ops on x86), or
 #            "-modular": virtio and its drivers as modules, debugfs built in
 #            (config/guest-modular.config; vmlinux and modules, not booted)
 #   ARCH:    a row of config/arches.tsv (default x86_64): its fragments,
@@ -26,6 +28,7 @@ for f in $(arch_field fragments); do frags="$frags $top/config/$f"; done
 targets=$(basename "$image")
 case $variant in
 *-nodebug) ref=${variant%-nodebug} frags="$frags $top/config/guest-nodebug.config" ;;
+*-xen) ref=${variant%-xen} frags="$frags $top/config/guest-xen.config" ;;
 *-modular) ref=${variant%-modular} frags="$frags $top/config/guest-modular.config"
 	targets="$targets modules" ;;
 *) ref=$variant ;;

@@ -87,6 +87,12 @@ while read -r v ref dir; do
 	say "tree: applying $# patch(es) from $top/$dir (branch $ref)"
 	branch "$ref" base "$@"
 	muts="$muts $ref,"
+	# its kernel mutants: harness/mutants/BASE-REF/NAME/*.patch on REF
+	for d in "$top/harness/mutants/$BASE-$ref"/*/; do
+		[ -d "$d" ] || continue
+		branch "$(basename "$d")" "$ref" "$d"*.patch
+		muts="$muts $(basename "$d"),"
+	done
 done <"$K.extra"
 rm -f "$K.extra"
 # kernel mutants of the series (config/variants.tsv): a branch each, the

@@ -1488,6 +1488,8 @@ def cmd_guest(a):
 
 def cmd_variants(a):
     names = variants_of(a.base or primary_base(), a.table)
+    if a.check:	# what make check builds and boots (not "long")
+        names = [n for n in names if variant_row(n).get('check', 'yes') == 'yes']
     if a.patches:	# the series beside the base's own: "NAME REF FOLDER" lines
         for v in (variant_row(n) for n in names):
             if v.get('patches', '-') != '-':
@@ -1775,6 +1777,8 @@ def main(argv=None):
     p = sub.add_parser('variants', help="the variants of a base a table boots")
     p.add_argument('--base')
     p.add_argument('--table', default='matrix', help='config/TABLE.tsv (default: matrix)')
+    p.add_argument('--check', action='store_true',
+                   help='only those make check builds (check column "yes")')
     p.add_argument('--patches', action='store_true',
                    help='those made from a patch folder: "NAME REF FOLDER" lines')
     p.set_defaults(fn=cmd_variants)
