@@ -4,7 +4,7 @@
 S := scripts
 
 .PHONY: demo check check-long selftest deps tree trees export export-v3 build-base build-series \
-	build-control build-nodebug kunit matrix harness-mutants checkpatch sparse \
+	build-control build-nodebug kunit kunit-v3 mutants-v3 matrix harness-mutants checkpatch sparse \
 	kernel-doc bisect cross upstream-check results bench mutants platforms lifecycle clean
 
 # The main job: build the series and show what each virtio device gets.
@@ -42,6 +42,12 @@ build-nodebug:
 	$(S)/build.sh series-nodebug
 kunit:
 	$(S)/kunit.sh series
+# series v3's suites: UML, then kunit.py --arch=x86_64 (the DMA core's)
+kunit-v3:
+	BASE=7.3 $(S)/kunit.sh v3
+	BASE=7.3 $(S)/kunit.sh v3 x86_64
+mutants-v3:
+	BASE=7.3 $(S)/mutants.sh --variant v3
 matrix:
 	$(S)/matrix.sh
 harness-mutants:
