@@ -1513,6 +1513,38 @@ def steps_cell(sig):
     return ', '.join([f'{common} x{n}'] + [f'{s}:{v}' for s, v in vals if v != common])
 
 
+def cmd_brief(a):
+    """A short table of a run for a cover letter: per variant, per IOMMU and
+    mode, rows passed of rows run, and the paths seen without and with
+    ACCESS_PLATFORM (the full table stays in the run's .txt)."""
+    base = a.base or primary_base()
+    f = RESULTS / base / f'{a.name}.json'
+    if not f.exists():
+        die(f'vdma brief: no {a.name} run for {base}')
+    m = json.loads(f.read_text())
+    res = [r for r in m['results'] if not a.variants or r['variant'] in a.variants]
+    groups = list(dict.fromkeys(f"{r['iommu']}{'-' + r['mode'][:5] if r['mode'] != '-' else ''}"
+                                for r in res))
+    w = max(len(g) for g in groups + ['variant'])
+    print(' '.join([f"{'variant':<14}"] + [f'{g:>{w}}' for g in groups] + ['  paths (no AP; AP)']))
+    for v in dict.fromkeys(r['variant'] for r in res):
+        rv = [r for r in res if r['variant'] == v]
+        cells = []
+        for g in groups:
+            rg = [r for r in rv if f"{r['iommu']}{'-' + r['mode'][:5] if r['mode'] != '-' else ''}" == g]
+            cells.append(f"{sum(r['result'] == 'PASS' for r in rg)}/{len(rg)}" if rg else '-')
+        seen = [sorted({r['signature'] for r in rv if r['kind'].endswith('-ap') == ap}) for ap in (False, True)]
+        print(' '.join([f'{v:<14}'] + [f'{c:>{w}}' for c in cells]
+                       + ['  ' + '; '.join(', '.join(x) or '-' for x in seen)]))
+    p = m['provenance']
+    kc = p.get('kernel_commits', {})
+    kernels = ', '.join(f'{v} {str(kc[v])[:12]}' for v in dict.fromkeys(r['variant'] for r in res)
+                        if v in kc)
+    print(f"({sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed; {p.get('date', '')}; "
+          f"kernels {kernels}; project {p.get('project', '')})")
+    return 0
+
+
 def cmd_results(a):
     """The matrix table for the cover letter, from a complete, unfiltered
     matrix run of the current series only."""
@@ -1789,6 +1821,11 @@ def main(argv=None):
     p.add_argument('--base')
     p.add_argument('--name', help="the run: 'matrix' (default) or 'platforms'")
     p.set_defaults(fn=cmd_results)
+    p = sub.add_parser('brief', help='a short table of a run (cover letter)')
+    p.add_argument('--base')
+    p.add_argument('--name', default='matrix')
+    p.add_argument('variants', nargs='*')
+    p.set_defaults(fn=cmd_brief)
     p = sub.add_parser('bench-report', help='judge the benchmark runs of scripts/bench.sh')
     p.add_argument('--runs', required=True, help='folder of {base,series}-N.ktap')
     p.add_argument('--ktap', help='also write the verdicts as KTAP here')
