@@ -4,7 +4,7 @@
 S := scripts
 
 .PHONY: demo check check-long selftest deps tree trees export export-v3 build-base build-series \
-	build-control build-nodebug kunit kunit-v3 mutants-v3 matrix harness-mutants checkpatch sparse \
+	build-control build-nodebug kunit kunit-v3 mutants-v3 results-v3 matrix harness-mutants checkpatch sparse \
 	kernel-doc bisect cross upstream-check results bench mutants platforms lifecycle clean
 
 # The main job: build the series and show what each virtio device gets.
@@ -48,6 +48,10 @@ kunit-v3:
 	BASE=7.3 $(S)/kunit.sh v3 x86_64
 mutants-v3:
 	BASE=7.3 $(S)/mutants.sh --variant v3
+# v3's short results (harness/test-results-7.3-v3-dev.txt, the cover
+# letter's @RESULTS@), then make export-v3
+results-v3:
+	BASE=7.3 $(S)/results-v3.sh
 matrix:
 	$(S)/matrix.sh
 harness-mutants:

@@ -1514,34 +1514,48 @@ def steps_cell(sig):
 
 
 def cmd_brief(a):
-    """A short table of a run for a cover letter: per variant, per IOMMU and
-    mode, rows passed of rows run, and the paths seen without and with
-    ACCESS_PLATFORM (the full table stays in the run's .txt)."""
+    """A short table of a run for a cover letter (under 76 columns): per
+    variant, per IOMMU and mode, rows passed of rows run; then the paths
+    seen without and with ACCESS_PLATFORM.  The full table stays in the
+    run's .txt."""
     base = a.base or primary_base()
     f = RESULTS / base / f'{a.name}.json'
     if not f.exists():
         die(f'vdma brief: no {a.name} run for {base}')
     m = json.loads(f.read_text())
     res = [r for r in m['results'] if not a.variants or r['variant'] in a.variants]
-    groups = list(dict.fromkeys(f"{r['iommu']}{'-' + r['mode'][:5] if r['mode'] != '-' else ''}"
-                                for r in res))
-    w = max(len(g) for g in groups + ['variant'])
-    print(' '.join([f"{'variant':<14}"] + [f'{g:>{w}}' for g in groups] + ['  paths (no AP; AP)']))
-    for v in dict.fromkeys(r['variant'] for r in res):
+
+    short = {'intel': 'int', 'virtio': 'vio'}
+
+    def group(r):	# intel translated -> int/t
+        io = short.get(r['iommu'], r['iommu'][:4])
+        return io + ('/' + r['mode'][0] if r['mode'] != '-' else '')
+    groups = list(dict.fromkeys(group(r) for r in res))
+    variants = list(dict.fromkeys(r['variant'] for r in res))
+    vw = max(len(v) for v in variants + ['variant'])
+    print(' '.join([f"{'variant':<{vw}}"] + [f'{g:>5}' for g in groups]))
+    for v in variants:
         rv = [r for r in res if r['variant'] == v]
         cells = []
         for g in groups:
-            rg = [r for r in rv if f"{r['iommu']}{'-' + r['mode'][:5] if r['mode'] != '-' else ''}" == g]
+            rg = [r for r in rv if group(r) == g]
             cells.append(f"{sum(r['result'] == 'PASS' for r in rg)}/{len(rg)}" if rg else '-')
-        seen = [sorted({r['signature'] for r in rv if r['kind'].endswith('-ap') == ap}) for ap in (False, True)]
-        print(' '.join([f'{v:<14}'] + [f'{c:>{w}}' for c in cells]
-                       + ['  ' + '; '.join(', '.join(x) or '-' for x in seen)]))
+        print(' '.join([f'{v:<{vw}}'] + [f'{c:>5}' for c in cells]))
+    print('(IOMMU/t: translated, /p: passthrough)')
+    print('paths (DMA-API debug+debugfs map, or the failure), without ACCESS_PLATFORM;')
+    print('with it:')
+    for v in variants:
+        rv = [r for r in res if r['variant'] == v]
+        seen = [', '.join(sorted({r['signature'] for r in rv if r['kind'].endswith('-ap') == ap}))
+                for ap in (False, True)]
+        print(f'  {v:<{vw}} {seen[0] or "-"}; {seen[1] or "-"}')
     p = m['provenance']
     kc = p.get('kernel_commits', {})
-    kernels = ', '.join(f'{v} {str(kc[v])[:12]}' for v in dict.fromkeys(r['variant'] for r in res)
-                        if v in kc)
-    print(f"({sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed; {p.get('date', '')}; "
-          f"kernels {kernels}; project {p.get('project', '')})")
+    print(f"{sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed, {p.get('date', '')}, "
+          f"project {p.get('project', '')}; kernels:")
+    for v in variants:
+        if v in kc:
+            print(f'  {v:<{vw}} {str(kc[v])[:12]}')
     return 0
 
 
