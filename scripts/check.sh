@@ -21,7 +21,7 @@ t0=$(date +%s)
 role() { r=$(BASE=$1; base_field check); [ -n "${LONG:-}" ] && r=${r#long-}; echo "$r"; }
 checked() { case $(role "$1") in full|backport) return 0 ;; esac; return 1; }
 base_names() { for b in $(grep -v '^#' "$BASES" | sed 1d | cut -f1); do checked "$b" && echo "$b"; done; }
-variants() { python3 "$top/scripts/vdma.py" variants --base "$1" ${LONG:+--table matrix} ${LONG:---check}; }
+variants() { python3 "$top/scripts/vdma.py" variants --base "$1" ${LONG:---check}; }
 has_series() { [ "$(BASE=$1; base_field patches)" != - ]; }
 run_step deps "$top/scripts/deps.sh"
 run_step selftest python3 "$top/scripts/test_vdma.py"
