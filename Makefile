@@ -3,8 +3,8 @@
 # (config/bases.tsv) picks the kernel base, default the first row.
 S := scripts
 
-.PHONY: demo check check-long selftest deps tree trees export export-v3 build-base build-series \
-	build-control build-nodebug kunit kunit-v3 mutants-v3 results-v3 matrix harness-mutants checkpatch sparse \
+.PHONY: demo check check-long selftest deps tree trees export build-base build-series \
+	build-control build-nodebug kunit mutants-v2 results results-full matrix harness-mutants checkpatch sparse \
 	kernel-doc bisect cross upstream-check results bench mutants platforms lifecycle clean
 
 # The main job: build the series and show what each virtio device gets.
@@ -32,26 +32,17 @@ trees: deps
 		BASE=$$b $(S)/tree.sh || exit 1; done
 export:
 	$(S)/export.sh
-# series v3 (patches-v3/, beside v2 until it takes over patches/), from its
-# development branch v3-dev of the 7.3 work tree
-export-v3:
-	BASE=7.3 $(S)/export.sh --ref v3-dev --to patches-v3 --cover cover-letter-v3.txt --version 3
 build-base build-series build-control: build-%:
 	$(S)/build.sh $*
 build-nodebug:
 	$(S)/build.sh series-nodebug
+# The series' suites: UML, then kunit.py --arch=x86_64 (the DMA core's)
 kunit:
 	$(S)/kunit.sh series
-# series v3's suites: UML, then kunit.py --arch=x86_64 (the DMA core's)
-kunit-v3:
-	BASE=7.3 $(S)/kunit.sh v3
-	BASE=7.3 $(S)/kunit.sh v3 x86_64
-mutants-v3:
-	BASE=7.3 $(S)/mutants.sh --variant v3
-# v3's short results (harness/test-results-7.3-v3-dev.txt, the cover
-# letter's @RESULTS@), then make export-v3
-results-v3:
-	BASE=7.3 $(S)/results-v3.sh
+	$(S)/kunit.sh series x86_64
+# The KUnit mutants of the alternative (v2, alternatives/virtio-map-ops/)
+mutants-v2:
+	BASE=7.3 $(S)/mutants.sh --variant v2
 matrix:
 	$(S)/matrix.sh
 harness-mutants:
@@ -84,8 +75,12 @@ lifecycle:
 # virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
 bench:
 	$(S)/bench.sh
-# Test results into harness/test-results-BASE.txt, for the cover letter.
+# Short results into harness/test-results-BASE.txt (the cover letter's
+# @RESULTS@; after make check), then make export.
 results:
+	$(S)/results-brief.sh
+# The full per-row tables with their provenance (v1's cover letter form).
+results-full:
 	$(S)/results.sh
 # Removes the kernel trees and build output (not ccache): refuses if a tree
 # has work that is not exported.

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Does virtio_ring cost more when it maps every device through the map API?
-# Builds the KUnit benchmark (harness/bench/BASE/) in UML on the base and the
-# series in work trees build/BASE/bench-{base,series}, boots them alternately
-# (a warm-up each, then ROUNDS each), and judges per case, with vdma.py
-# bench-report, the median ns per cycle of the series against the base with
-# a bootstrap 95% interval of the ratio; then x86 object sizes and struct
-# sizes.  usage: [BASE=7.3] [ROUNDS=21] bench.sh   (ROUNDS >= 15 for a verdict)
+# Does virtio_ring cost more when it maps every device through the DMA API?
+# Builds the KUnit benchmark (harness/bench/BASE/*.patch, then
+# harness/bench/BASE/KERNEL/*.patch on that kernel only) in UML on the base,
+# the series and the alternative (v2, where the base has it) in work trees
+# build/BASE/bench-KERNEL, boots them in turn (a warm-up each, then ROUNDS
+# rounds of one boot each), pinned to one CPU, and judges per case, with
+# vdma.py bench-report, each kernel against the base: the median of the
+# rounds' ratios with a bootstrap 95% interval; then x86 object sizes and
+# struct sizes.  usage: [BASE=7.3] [ROUNDS=21] bench.sh   (ROUNDS >= 15)
 # Report: build/results/BASE/bench.txt and bench.ktap; exits 1 if a run
 # failed or a case missed its target.
 set -eu
@@ -15,7 +17,12 @@ rounds=${ROUNDS:-21}
 [ "$rounds" -ge 1 ] || die "bench: ROUNDS must be a positive number"
 set -- "$top"/harness/bench/"$BASE"/*.patch
 [ -f "$1" ] || die "bench: no benchmark patch for base $BASE in harness/bench/$BASE/"
-patches="$*"
+common="$*"
+# the kernels: the base, the series, the series beside it (v2 on 7.3)
+kernels="base series $(python3 "$top/scripts/vdma.py" variants --base "$BASE" --patches | cut -d' ' -f1)"
+# one CPU for the UML boots (the last one), if there is more than one
+pin=
+[ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null && pin="taskset -c $(( $(nproc) - 1 ))"
 res=$RES/$BASE
 runs=$res/bench-runs
 kunit="python3 tools/testing/kunit/kunit.py"
@@ -25,6 +32,10 @@ rm -rf "$runs" && mkdir -p "$runs"
 
 # Work tree build/BASE/bench-NAME at REF with the benchmark patches on top.
 prep() {
+	patches=$common
+	for p in "$top/harness/bench/$BASE/$1"/*.patch; do
+		[ -f "$p" ] && patches="$patches $p"
+	done
 	wt=$top/build/$BASE/bench-$1
 	[ -d "$wt" ] || { kgit worktree prune; kgit worktree add -q --detach "$wt" "$2"; }
 	n=$(echo $patches | wc -w)
@@ -53,23 +64,23 @@ build() {
 # One boot of the suite: RUN is the round number, or w for the warm-up.
 run() {
 	k=$runs/$1-$2.ktap
-	(cd "$top/build/$BASE/bench-$1" && $kunit exec --build_dir="$OUT/bench-$1" \
+	(cd "$top/build/$BASE/bench-$1" && $pin $kunit exec --build_dir="$OUT/bench-$1" \
 		--raw_output=kunit --timeout=600 virtio_ring_bench) >"$k" 2>&1 ||
 		fail "$1 run $2: kunit.py exec failed ($k)"
 	(cd "$top/build/$BASE/bench-$1" && $kunit parse "$k") >"$k.txt" 2>&1 ||
 		fail "$1 run $2: KUnit reported failures ($k.txt)"
 }
 
-prep base base
-prep series "$(kgit rev-parse series)"
-build base; build series
+for k in $kernels; do prep "$k" "$(kgit rev-parse "$k^{commit}")"; done
+for k in $kernels; do build "$k"; done
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-run base w; run series w
+for k in $kernels; do run "$k" w; done
 rm -f "$runs"/*-w.ktap.txt && for f in "$runs"/*-w.ktap; do mv "$f" "$f.warmup"; done
 i=1
 while [ "$i" -le "$rounds" ]; do
 	say "bench: round $i of $rounds ($(( $(date +%s) - start ))s)"
-	run base "$i"; run series "$i"; i=$((i + 1))
+	for k in $kernels; do run "$k" "$i"; done
+	i=$((i + 1))
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -89,32 +100,37 @@ sizes() {
 
 {
 	echo "virtio_ring benchmark: add_sgs + kick + device completion + get_buf"
-	echo "base   $(kgit rev-parse --short base) ($(base_field package) $(base_field version): no map API without ACCESS_PLATFORM)"
-	echo "series $(kgit rev-parse --short series) (the series: the map API for every device)"
-	echo "UML KUnit, $rounds rounds per kernel alternating after a warm-up boot;" \
-		"ns per cycle: median of rounds (min-max)"
+	for k in $kernels; do
+		printf '%-7s %s (%s)\n' "$k" "$(kgit rev-parse --short "$k")" "$(kgit log -1 --format=%s "$k")"
+	done
+	echo "UML KUnit${pin:+ ($pin)}, $rounds rounds of one boot per kernel in turn, after a warm-up boot;" \
+		"a boot's case: the fastest of 5 runs of 200000 cycles; ns per cycle: median of rounds (min-max)"
 	echo "host load average before/after: $load0 / $load1"
 	echo
-	python3 "$top/scripts/vdma.py" bench-report --runs "$runs" --ktap "$res/bench.ktap" || bad=1
+	python3 "$top/scripts/vdma.py" bench-report --runs "$runs" --ktap "$res/bench.ktap" --json "$res/bench.json" $kernels || bad=1
 	echo
-	echo "x86 guest object size (bloat-o-meter x86-base -> x86-series):"
-	for v in base series; do
+	for v in $kernels; do
 		"$top/scripts/build.sh" "$v" >&2 || fail "the x86 $v kernel does not build"
 	done
-	for o in $(kgit diff --name-only base series -- '*.c' | sed 's/\.c$/.o/'); do
-		if [ -f "$OUT/x86-base/$o" ] && [ -f "$OUT/x86-series/$o" ]; then
-			printf "  %-34s %s\n" "$o" "$("$K/scripts/bloat-o-meter" \
-				"$OUT/x86-base/$o" "$OUT/x86-series/$o" | grep '^Total')"
-		fi
+	for v in $kernels; do
+		[ "$v" != base ] || continue
+		echo "x86 guest object size (bloat-o-meter x86-base -> x86-$v):"
+		for o in $(kgit diff --name-only base "$v" -- '*.c' | sed 's/\.c$/.o/'); do
+			if [ -f "$OUT/x86-base/$o" ] && [ -f "$OUT/x86-$v/$o" ]; then
+				printf "  %-34s %s\n" "$o" "$("$K/scripts/bloat-o-meter" \
+					"$OUT/x86-base/$o" "$OUT/x86-$v/$o" | grep '^Total')"
+			fi
+		done
 	done
 	echo
 	echo "struct sizes in bytes (pahole):"
-	printf "  %-20s %s\n" "UML base:" "$(sizes "$top/build/$BASE/bench-base" "$OUT/bench-base" um)"
-	printf "  %-20s %s\n" "UML series:" "$(sizes "$top/build/$BASE/bench-series" "$OUT/bench-series" um)"
-	checkout_variant base
-	printf "  %-20s %s\n" "x86_64 guest base:" "$(sizes "$K" "$OUT/x86-base")"
-	checkout_variant series
-	printf "  %-20s %s\n" "x86_64 guest series:" "$(sizes "$K" "$OUT/x86-series")"
+	for v in $kernels; do
+		printf "  %-20s %s\n" "UML $v:" "$(sizes "$top/build/$BASE/bench-$v" "$OUT/bench-$v" um)"
+	done
+	for v in $kernels; do
+		checkout_variant "$v"
+		printf "  %-20s %s\n" "x86_64 guest $v:" "$(sizes "$K" "$OUT/x86-$v")"
+	done
 	echo "bench: took $(( $(date +%s) - start ))s"
 	[ "$bad" -eq 0 ] && echo "bench $BASE: 1 passed, 0 failed" || echo "bench $BASE: 0 passed, 1 failed"
 } >"$res/bench.txt"

@@ -3,11 +3,13 @@
 # config/bases.tsv, what its "check" column says, then the harness mutants.
 # Goes on after a failure, prints a summary, and exits 1 if any step failed.
 #   full:     checkpatch of its series, every kernel variant (base, control,
-#             series, v3 and its own; series-nodebug only with LONG),
-#             KUnit in UML (and, for v3, with --arch=x86_64) and its mutants
-#             (v2's only with LONG), sparse and W=1, kernel-doc, the QEMU
-#             matrix and its KTAP, and the lifecycle rows that fit
-#             (lifecycle.sh --check)
+#             series and its own, the alternative v2 and its own;
+#             series-nodebug and v2-nodebug only with LONG), KUnit in UML
+#             and with --arch=x86_64 and the KUnit mutants, sparse and W=1,
+#             kernel-doc, the QEMU matrix and its KTAP, and the lifecycle
+#             rows that fit (lifecycle.sh --check); of the alternative:
+#             checkpatch and KUnit in UML (its mutants, sparse and
+#             kernel-doc only with LONG)
 #   backport: checkpatch, the series kernel, KUnit, and the default boot
 #             (the demo: every kind of device under the intel IOMMU)
 # The harness mutants run on the first base (the primary).
@@ -17,7 +19,7 @@ primary=$BASE
 t0=$(date +%s)
 # LONG=1 (make check-long): also what does not fit CI's budget: the bases
 # whose check column says long-ROLE, the variants whose check column says
-# long (series-nodebug), and the KUnit mutants of the alternative (v2)
+# long (*-nodebug), and the alternative's KUnit mutants, sparse, kernel-doc
 role() { r=$(BASE=$1; base_field check); [ -n "${LONG:-}" ] && r=${r#long-}; echo "$r"; }
 checked() { case $(role "$1") in full|backport) return 0 ;; esac; return 1; }
 base_names() { for b in $(grep -v '^#' "$BASES" | sed 1d | cut -f1); do checked "$b" && echo "$b"; done; }
@@ -28,7 +30,8 @@ run_step selftest python3 "$top/scripts/test_vdma.py"
 for b in $(base_names); do
 	run_step "tree-$b" env BASE="$b" "$top/scripts/tree.sh"
 done
-# the series beside a base's own (config/variants.tsv "patches": v3 on 7.3)
+# the series beside a base's own (config/variants.tsv "patches": the
+# alternative v2 on 7.3)
 # as VARIANT:FOLDER words
 extra() {
 	python3 "$top/scripts/vdma.py" variants --base "$1" --patches |
@@ -53,17 +56,18 @@ for b in $(base_names); do
 	has_series "$b" || continue
 	run_step "kunit-$b" env BASE="$b" "$top/scripts/kunit.sh" series
 	[ "$(role "$b")" = full ] || continue
+	run_step "kunit-$b-x86_64" env BASE="$b" "$top/scripts/kunit.sh" series x86_64
+	run_step "mutants-$b" env BASE="$b" "$top/scripts/mutants.sh"
+	run_step "sparse-$b" env BASE="$b" "$top/scripts/sparse.sh"
+	run_step "kernel-doc-$b" env BASE="$b" "$top/scripts/kdoc.sh"
 	for e in $(extra "$b"); do
 		v=${e%%:*}
 		run_step "kunit-$b-$v" env BASE="$b" "$top/scripts/kunit.sh" "$v"
-		run_step "kunit-$b-$v-x86_64" env BASE="$b" "$top/scripts/kunit.sh" "$v" x86_64
+		[ -n "${LONG:-}" ] || continue
 		run_step "mutants-$b-$v" env BASE="$b" "$top/scripts/mutants.sh" --variant "$v"
 		run_step "sparse-$b-$v" env BASE="$b" SERIES="$v" "$top/scripts/sparse.sh"
 		run_step "kernel-doc-$b-$v" env BASE="$b" SERIES="$v" "$top/scripts/kdoc.sh"
 	done
-	[ -z "${LONG:-}" ] || run_step "mutants-$b" env BASE="$b" "$top/scripts/mutants.sh"
-	run_step "sparse-$b" env BASE="$b" "$top/scripts/sparse.sh"
-	run_step "kernel-doc-$b" env BASE="$b" "$top/scripts/kdoc.sh"
 done
 # the matrix's KTAP as kunit.py reads it: every row parsed, with the
 # matrix's own counts (a failed row is the matrix step's failure, not this

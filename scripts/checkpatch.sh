@@ -4,7 +4,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 [ -x "$K/scripts/checkpatch.pl" ] || die "no work tree: run 'make tree'"
-if [ $# -gt 0 ]; then	# checkpatch.sh DIR: another series of the base (patches-v3)
+if [ $# -gt 0 ]; then	# checkpatch.sh DIR: another series of the base (alternatives/virtio-map-ops)
 	d=$top/$1
 	[ -f "$d/series" ] || die "checkpatch: no $1/series"
 	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series" | sed "s|^|$d/|")

@@ -4,8 +4,8 @@
 # Output is stable: re-exporting an unchanged tree changes no file.
 # usage: export.sh [--to DIR]
 #        export.sh --ref BRANCH --to DIR --cover FILE --version N
-#   the second form: another series of the base (v3 from its development
-#   branch: make export-v3), its cover letter text harness/FILE
+#   the second form: another series of the base, or the series from a
+#   development branch (--ref BRANCH alone), its cover letter text harness/FILE
 set -eu
 . "$(dirname "$0")/lib.sh"
 dest=$(series_dir) ref=series

@@ -1,7 +1,7 @@
 #!/bin/sh
 # kernel-doc (scripts/kernel-doc -none) on the files the series touches, and
 # the reStructuredText it touches; only what the series adds fails.
-# SERIES=REF: another series of the base (v3), default the base's own.
+# SERIES=REF: another series of the base (v2, the alternative), default the base's own.
 set -eu
 . "$(dirname "$0")/lib.sh"
 S=${SERIES:-series}

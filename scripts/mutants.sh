@@ -4,7 +4,7 @@
 # build/BASE/mutant, UML is built (incrementally, through ccache) and the suites
 # run: a mutant that KUnit does not catch fails this script.
 # usage: mutants.sh [--variant V] [ROW...]   (row numbers, default: all)
-#   --variant V: the rows of config/mutants-BASE-V.tsv on the branch V (v3),
+#   --variant V: the rows of config/mutants-BASE-V.tsv on the branch V (v2),
 #   each run by the suites of its ARCH column (um, or x86_64 in QEMU)
 # TAP on stdout and in build/results/BASE/mutants[-V].tap.
 set -eu

@@ -2,7 +2,7 @@
 # sparse (make C=2) and W=1 on the .c files the series touches, for base and
 # series in the x86 guest config; report only warnings the series adds.
 # Files that config does not build are listed as not checked.
-# SERIES=REF: another series of the base (v3), default the base's own.
+# SERIES=REF: another series of the base (v2, the alternative), default the base's own.
 set -eu
 . "$(dirname "$0")/lib.sh"
 S=${SERIES:-series}

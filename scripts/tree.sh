@@ -79,7 +79,7 @@ set -- "$top/harness/control/$BASE"/*.patch
 [ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
 branch control base "$@"
 # series beside the base's own (config/variants.tsv, "patches"): branch REF =
-# the base with the folder's patches (v3 on 7.3 until it takes over patches/)
+# the base with the folder's patches (the alternative v2 on 7.3)
 python3 "$top/scripts/vdma.py" variants --base "$BASE" --patches >"$K.extra"
 while read -r v ref dir; do
 	[ -f "$top/$dir/series" ] || die "variant $v: no $dir/series"

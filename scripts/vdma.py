@@ -1640,14 +1640,24 @@ def bench_setup(case):
     return case.rsplit('-', 1)[-1]
 
 
+# What each line's mapping fields must say, per setup and kernel (None:
+# anything): the base bypasses the DMA API without ACCESS_PLATFORM; the
+# series (v3 on 7.3) maps such a device through the DMA API of a DMA device
+# the DMA core keeps on physical addresses (vdev_map=0 dma_phys=1), v1 on
+# 6.12 pins it to dma-direct (pinned=1); v2 maps it with virtio's map ops.
+BENCH_MAPS = {
+    ('noap', 'vdev_map'): {'base': 0, 'series': 0, 'v2': 1},
+    ('noap', 'dma_phys'): {'series': 1},
+    ('noap', 'pinned'): {'base': 0, 'series': 1},
+    ('ap', 'vdev_map'): {'base': 0, 'series': 0, 'v2': 0},
+    ('ap', 'dma_phys'): {'series': 0},
+    ('map', 'vdev_map'): {'base': 1, 'series': 1, 'v2': 1},
+}
+
+
 def bench_map_expected(variant, case, key):
-    """What the map field of a case must say on a variant (None: anything)."""
-    setup = bench_setup(case)
-    if setup == 'noap':
-        return 1 if variant == 'series' else 0
-    if key == 'vdev_map':
-        return {'ap': 0, 'map': 1}.get(setup)
-    return None
+    """What the map field KEY of a case must say on a variant (None: anything)."""
+    return BENCH_MAPS.get((bench_setup(case), key), {}).get(variant)
 
 
 def bench_check_run(variant, fields):
@@ -1660,12 +1670,13 @@ def bench_check_run(variant, fields):
             continue
         if f.get('completions') != f.get('cycles') or not f.get('cycles'):
             bad.append(f'{case}: {f.get("completions")} of {f.get("cycles")} cycles completed')
-        key = next((k for k in ('vdev_map', 'pinned') if k in f), None)
-        want = bench_map_expected(variant, case, key) if key else None
-        if key is None:
+        keys = [k for k in ('vdev_map', 'pinned', 'dma_phys') if k in f]
+        if not {'vdev_map', 'pinned'} & set(keys):
             bad.append(f'{case}: says nothing of how the device was mapped')
-        elif want is not None and f[key] != want:
-            bad.append(f'{case}: {key}={f[key]}, {variant} must map it with {key}={want}')
+        for key in keys:
+            want = bench_map_expected(variant, case, key)
+            if want is not None and f[key] != want:
+                bad.append(f'{case}: {key}={f[key]}, {variant} must map it with {key}={want}')
     return bad
 
 
@@ -1675,69 +1686,70 @@ def median(xs):
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
-def bench_ci(base, series, n=BENCH_BOOTSTRAP, seed=1):
-    """Bootstrap 95% interval of median(series)/median(base), resampling
-    rounds (a round is a base boot and the series boot after it)."""
+def bench_ci(base, other, n=BENCH_BOOTSTRAP, seed=1):
+    """The median of the rounds' ratios other/base (a round: a boot of each
+    kernel, one after the other, so that the host's slow drifts cancel) and
+    its bootstrap 95% interval, resampling rounds."""
     rng = random.Random(seed)
-    k = len(base)
-    ratios = []
-    for _ in range(n):
-        idx = [rng.randrange(k) for _ in range(k)]
-        ratios.append(median([series[i] for i in idx]) / median([base[i] for i in idx]))
-    ratios.sort()
-    return ratios[int(0.025 * n)], ratios[int(0.975 * n) - 1]
+    r = [o / b for b, o in zip(base, other)]
+    k = len(r)
+    meds = sorted(median([r[rng.randrange(k)] for _ in range(k)]) for _ in range(n))
+    return median(r), meds[int(0.025 * n)], meds[int(0.975 * n) - 1]
 
 
-def bench_report(rounds):
-    """rounds: [(base_fields, series_fields)], one per round in run order.
-    Returns (rows, failures): per case its medians, ratio, interval, target
-    and verdict."""
-    order = list(rounds[0][0])
+def bench_report(rounds, kernels=('base', 'series'), judged=('series',)):
+    """rounds: [{kernel: fields}], one per round in run order.  Returns
+    (rows, failures): per case and kernel other than the base, the medians,
+    the ratio to the base, its interval, target and verdict (only the
+    kernels in JUDGED get one; the others are shown)."""
+    order = list(rounds[0][kernels[0]])
     rows, fails = [], []
     for case in order:
-        if any('skipped' in r[0].get(case, {}) or 'skipped' in r[1].get(case, {})
-               for r in rounds):
-            rows.append({'case': case, 'result': 'SKIP', 'why': 'skipped by the suite'})
-            continue
-        try:
-            b = [r[0][case]['ns_total'] / r[0][case]['cycles'] for r in rounds]
-            s = [r[1][case]['ns_total'] / r[1][case]['cycles'] for r in rounds]
-        except KeyError:
-            rows.append({'case': case, 'result': 'FAIL', 'why': 'missing from a round'})
-            fails.append(case)
-            continue
-        ratio = median(s) / median(b)
-        lo, hi = bench_ci(b, s)
-        setup = bench_setup(case)
-        target = BENCH_TARGET.get(setup)
-        if target is None:
-            ok, why = False, f'no target for setup {setup}'
-        elif setup == 'noap':
-            ok, why = lo <= target, f'interval reaches {target:.2f} or below'
-        else:
-            ok, why = hi <= target, f'whole interval at or below {target:.2f}'
-        if len(rounds) < BENCH_MIN_ROUNDS:
-            ok, why = False, f'{len(rounds)} rounds, the target needs {BENCH_MIN_ROUNDS}'
-        rows.append({'case': case, 'base': b, 'series': s, 'ratio': ratio,
-                     'lo': lo, 'hi': hi, 'target': target,
-                     'result': 'PASS' if ok else 'FAIL', 'why': why})
-        if not ok:
-            fails.append(case)
+        for k in kernels[1:]:
+            row = {'case': case, 'kernel': k}
+            rows.append(row)
+            if any('skipped' in r[v].get(case, {}) for r in rounds for v in (kernels[0], k)):
+                row.update(result='SKIP', why='skipped by the suite')
+                continue
+            try:
+                b = [r[kernels[0]][case]['ns_total'] / r[kernels[0]][case]['cycles'] for r in rounds]
+                s = [r[k][case]['ns_total'] / r[k][case]['cycles'] for r in rounds]
+            except KeyError:
+                row.update(result='FAIL', why='missing from a round')
+                fails.append(f'{case} {k}')
+                continue
+            ratio, lo, hi = bench_ci(b, s)
+            setup = bench_setup(case)
+            target = BENCH_TARGET.get(setup)
+            row.update(base=b, series=s, ratio=ratio, lo=lo, hi=hi, target=target)
+            if k not in judged:
+                row.update(result='INFO', why='shown beside the series, not judged')
+                continue
+            if target is None:
+                ok, why = False, f'no target for setup {setup}'
+            else:
+                ok, why = hi <= target, f'whole interval at or below {target:.2f}'
+            if len(rounds) < BENCH_MIN_ROUNDS:
+                ok, why = False, f'{len(rounds)} rounds, the target needs {BENCH_MIN_ROUNDS}'
+            row.update(result='PASS' if ok else 'FAIL', why=why)
+            if not ok:
+                fails.append(f'{case} {k}')
     return rows, fails
 
 
 def cmd_bench_report(a):
     runs = Path(a.runs)
+    kernels = a.kernels or ['base', 'series']
     rounds, bad = [], []
     i = 1
-    while (runs / f'base-{i}.ktap').exists() or (runs / f'series-{i}.ktap').exists():
-        pair = []
-        for v in ('base', 'series'):
+    while any((runs / f'{k}-{i}.ktap').exists() for k in kernels):
+        one = {}
+        for v in kernels:
             f = runs / f'{v}-{i}.ktap'
             fields = bench_parse(f.read_text(errors='replace')) if f.exists() else {}
             bad += [f'{f.name}: {w}' for w in bench_check_run(v, fields)]
-            pair.append(fields)
-        rounds.append(tuple(pair))
+            one[v] = fields
+        rounds.append(one)
         i += 1
     if not rounds:
         die(f'vdma bench-report: no runs in {runs}')
@@ -1745,28 +1757,64 @@ def cmd_bench_report(a):
         for w in bad:
             print(f'bench: unusable run: {w}', file=sys.stderr)
         die(f'vdma bench-report: {len(bad)} unusable measurement(s) in {runs}')
-    rows, fails = bench_report(rounds)
-    print(f'{"case":<30} {"base ns/cycle":>22} {"series ns/cycle":>22} '
-          f'{"series/base":>11} {"95% CI":>15} {"target":>7}  result')
-    lines = []
+    rows, fails = bench_report(rounds, kernels)
+    print(f'{"case":<30} {"kernel":<7} {"base ns/cycle":>22} {"kernel ns/cycle":>22} '
+          f'{"ratio":>6} {"95% CI":>15} {"target":>6}  result')
+    lines, widths = [], []
     for n, r in enumerate(rows, 1):
         if 'ratio' not in r:
-            print(f'{r["case"]:<30} {"":>22} {"":>22} {"":>11} {"":>15} {"":>7}  {r["result"]} ({r["why"]})')
+            print(f'{r["case"]:<30} {r["kernel"]:<7} {"":>22} {"":>22} {"":>6} {"":>15} {"":>6}  '
+                  f'{r["result"]} ({r["why"]})')
         else:
             cell = lambda xs: f'{median(xs):7.2f} ({min(xs):.2f}-{max(xs):.2f})'
-            print(f'{r["case"]:<30} {cell(r["base"]):>22} {cell(r["series"]):>22} '
-                  f'{r["ratio"]:>11.3f} {"[%.3f, %.3f]" % (r["lo"], r["hi"]):>15} '
-                  f'{r["target"]:>7.2f}  {r["result"]}')
+            print(f'{r["case"]:<30} {r["kernel"]:<7} {cell(r["base"]):>22} {cell(r["series"]):>22} '
+                  f'{r["ratio"]:>6.3f} {"[%.3f, %.3f]" % (r["lo"], r["hi"]):>15} '
+                  f'{r["target"]:>6.2f}  {r["result"]}')
+            widths.append((r['hi'] - r['lo']) / 2)
+        if r['result'] == 'INFO':
+            continue
         ok = r['result'] in ('PASS', 'SKIP')
         extra = f' # SKIP {r["why"]}' if r['result'] == 'SKIP' else ''
-        lines.append(f'{"ok" if ok else "not ok"} {n} {r["case"]}{extra}')
-    print(f'{len(rounds)} rounds; interval: bootstrap over rounds, {BENCH_BOOTSTRAP} resamples; '
-          'target: noap cases reach 1.00 within the interval, ap and map cases stay '
-          'within 1.02 over all of it')
+        lines.append(f'{"ok" if ok else "not ok"} {len(lines) + 1} {r["case"]}{extra}')
+    print(f'{len(rounds)} rounds; ratio: median of the rounds\' ratios to the base; interval: '
+          f'bootstrap over rounds, {BENCH_BOOTSTRAP} resamples; resolution (median half-width '
+          f'of the intervals): {100 * median(widths) if widths else 0:.2f}%')
+    print('target (the series): the whole interval at or below 1.00 without ACCESS_PLATFORM '
+          '(noap), at or below 1.02 with it (ap, map)')
     if a.ktap:
         Path(a.ktap).write_text('KTAP version 1\n' + f'1..{len(lines)}\n' + '\n'.join(lines) + '\n')
-    print(f'bench: {len(rows) - len(fails)} passed, {len(fails)} failed')
+    if a.json:
+        Path(a.json).write_text(json.dumps({
+            'rounds': len(rounds), 'kernels': kernels,
+            'resolution': median(widths) if widths else None,
+            'rows': [{k: v for k, v in r.items() if k not in ('base', 'series')} |
+                     ({'base_ns': median(r['base']), 'ns': median(r['series'])} if 'base' in r else {})
+                     for r in rows]}, indent=1))
+    judged = len(lines)
+    print(f'bench: {judged - len(fails)} passed, {len(fails)} failed')
     return 1 if fails else 0
+
+
+def cmd_bench_brief(a):
+    """Per case, each kernel's median ns per request against the base's
+    and its interval, in 76 columns."""
+    d = json.loads(Path(a.json).read_text())
+    others = d['kernels'][1:]
+    print(f'{"case":<28} {"base":>5}  ' + '  '.join(f'{k + " ratio [95% CI]":<22}' for k in others))
+    cases = list(dict.fromkeys(r['case'] for r in d['rows']))
+    for c in cases:
+        rs = {r['kernel']: r for r in d['rows'] if r['case'] == c}
+        first = next(iter(rs.values()))
+        base = f'{first["base_ns"]:5.0f}' if 'base_ns' in first else '    -'
+        cells = []
+        for k in others:
+            r = rs.get(k, {})
+            cells.append(f'{r["ratio"]:.3f} [{r["lo"]:.3f},{r["hi"]:.3f}]{"*" if r["result"] == "FAIL" else " "}'
+                         if 'ratio' in r else r.get('result', '-'))
+        print(f'{c:<28} {base}  ' + '  '.join(f'{x:<22}' for x in cells))
+    print(f'{d["rounds"]} rounds; ns per request (base, median); ratio: median of the '
+          f'rounds\' ratios; resolution +-{100 * (d["resolution"] or 0):.1f}%; * misses its target')
+    return 0
 
 
 def platform_rows(base, arch=None):
@@ -1841,9 +1889,14 @@ def main(argv=None):
     p.add_argument('variants', nargs='*')
     p.set_defaults(fn=cmd_brief)
     p = sub.add_parser('bench-report', help='judge the benchmark runs of scripts/bench.sh')
-    p.add_argument('--runs', required=True, help='folder of {base,series}-N.ktap')
+    p.add_argument('--runs', required=True, help='folder of KERNEL-N.ktap')
     p.add_argument('--ktap', help='also write the verdicts as KTAP here')
+    p.add_argument('--json', help='also write the rows as JSON here (vdma.py bench-brief)')
+    p.add_argument('kernels', nargs='*', help='the kernels, the base first (default: base series)')
     p.set_defaults(fn=cmd_bench_report)
+    p = sub.add_parser('bench-brief', help='a short table of a bench-report JSON (cover letter)')
+    p.add_argument('json')
+    p.set_defaults(fn=cmd_bench_brief)
     p = sub.add_parser('platform-arches', help='the architectures of config/platforms.tsv')
     p.add_argument('--base')
     p.set_defaults(fn=cmd_platform_arches)
