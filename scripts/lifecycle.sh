@@ -4,11 +4,11 @@
 # (vdma.py matrix --table lifecycle).  Results:
 # build/results/BASE/lifecycle.{txt,ktap,json}.
 # usage: [MATRIX_FILTER=...] lifecycle.sh [VARIANT ...]
-#        (default: the variants the table has columns for: base, control,
-#        series and the kernel mutant series-leak)
+#        (default: the variants the table has columns for)
 #        lifecycle.sh --check: what make check runs (CI's budget): the rows
-#        behind intel-iommu or none of domains, fault and swiotlb, on the
-#        series and its kernel mutants (build/results/BASE/check/)
+#        behind intel-iommu or none of domains, fault and swiotlb, on every
+#        variant of the table but the base and the control: the series, v2
+#        and their kernel mutants (build/results/BASE/check/)
 set -eu
 . "$(dirname "$0")/lib.sh"
 out=$RES/$BASE
@@ -16,7 +16,8 @@ if [ "${1:-}" = --check ]; then
 	shift
 	export MATRIX_FILTER='name=domains|fault|swiotlb iommu=intel|none mode=translated|-'
 	out=$RES/$BASE/check
-	set -- series series-leak series-nocheck
+	set -- $(python3 "$top/scripts/vdma.py" variants --base "$BASE" --table lifecycle |
+		tr ' ' '\n' | grep -vx -e base -e control)
 fi
 variants=${*:-$(python3 "$top/scripts/vdma.py" variants --base "$BASE" --table lifecycle)}
 # a soak row binds, tests and unbinds its devices 200 times (50 for the
