@@ -91,7 +91,7 @@ class Fixtures(unittest.TestCase):
             self.assertEqual(v.result == 'PASS', f in clean, f)
 
 
-# a begin line as the guest prints it
+# a begin line as the guest prints it (doc/protocol.md)
 BEGIN = f'VTEST begin proto={vdma.PROTOCOL_VERSION} kernel=x seed=7 cmdline=vtest.seed=7'
 
 
@@ -119,8 +119,9 @@ class Parser(unittest.TestCase):
 
 
 class Protocol(unittest.TestCase):
-    """The VTEST protocol: vdma.PROTOCOL and guest/vtest.c say the same,
-    and the judge refuses a console that breaks it."""
+    """The VTEST protocol (doc/protocol.md): vdma.PROTOCOL, guest/vtest.c
+    and the document say the same, and the judge refuses a console that
+    breaks it."""
 
     # every line type with every key the guest prints ("fatal" aside: a
     # console with one is a guest-fatal ERROR)
@@ -239,6 +240,18 @@ class Protocol(unittest.TestCase):
         self.assertTrue(printed['begin'][0].startswith('proto=%d '), printed['begin'])
         self.assertEqual(re.search(r'#define VTEST_PROTO\s+(\d+)', src).group(1),
                          str(vdma.PROTOCOL_VERSION))
+
+    def test_the_document_says_what_the_table_says(self):
+        doc = (vdma.TOP / 'doc' / 'protocol.md').read_text()
+        self.assertIn(f'version {vdma.PROTOCOL_VERSION}', doc)
+        secs = dict(re.findall(r'^### `VTEST (\w+)[^`]*`\n(.*?)(?=^#|\Z)', doc, re.M | re.S))
+        self.assertEqual(set(secs), set(vdma.PROTOCOL))
+        for what, lt in vdma.PROTOCOL.items():
+            for k in lt.keys:
+                with self.subTest(line=what, key=k):
+                    row = re.search(rf'^\| `{k}` \|[^|]*\| *(yes|no) *\|', secs[what], re.M)
+                    self.assertTrue(row, f'doc/protocol.md: no row for {what} {k}')
+                    self.assertEqual(row.group(1) == 'yes', k in lt.required)
 
 
 class Rows(unittest.TestCase):
