@@ -8,7 +8,8 @@
  * host made for it) and virtio-input (events the host sends when the guest
  * says it listens: "VTEST listen tag=SERIAL"),
  * unbind the drivers and look for mappings left behind, print "VTEST ..."
- * lines on the console (parsed by scripts/vdma.py) and reboot.
+ * lines on the console (the protocol of doc/protocol.md, parsed by
+ * scripts/vdma.py) and reboot.
  *
  * Every sector of a disk image carries its sector number, the region
  * (0: written by the host, 1: by the guest) and a seed made of the run's
@@ -65,6 +66,12 @@
 #define RNG_FILE	(1 << 20)
 #define RNG_READ	4096
 #define NINPUT		8
+/*
+ * The version of the VTEST protocol (doc/protocol.md), the "proto=" of the
+ * begin line: scripts/vdma.py reads one version (PROTOCOL_VERSION) and
+ * judges any other as an ERROR.  Change both when a line changes meaning.
+ */
+#define VTEST_PROTO	1
 
 struct vdev {
 	char name[32];		/* virtioN */
@@ -1687,8 +1694,6 @@ static int guest_main(void)
 	}
 	while (fcntl(1, F_GETFD) < 0 && open("/dev/console", O_RDWR) >= 0)
 		;		/* no console from the kernel: open fds 0..1 */
-	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
-		out("VTEST fatal mount debugfs: %s", strerror(errno));
 
 	uname(&u);
 	if (sysread(cmdline, sizeof(cmdline), "/proc/cmdline"))
@@ -1702,7 +1707,11 @@ static int guest_main(void)
 			out_fd = 1;
 	}
 	out("");	/* end whatever the firmware left on the line */
-	out("VTEST begin kernel=%s seed=%u cmdline=%.300s", u.release, run_seed, cmdline);
+	/* the first VTEST line (after a failed mount only "VTEST fatal mount:") */
+	out("VTEST begin proto=%d kernel=%s seed=%u cmdline=%.300s", VTEST_PROTO, u.release,
+	    run_seed, cmdline);
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
+		out("VTEST fatal mount debugfs: %s", strerror(errno));
 	if (!seed)
 		out("VTEST fatal no vtest.seed= on the command line");
 	find_swiotlb();

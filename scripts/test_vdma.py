@@ -13,6 +13,7 @@ removed, a garbled line): each says what was changed in its NOTE file.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,7 @@ class Fixtures(unittest.TestCase):
         for want in [('PASS', 'bypass'), ('PASS', 'qemu-index-error'),
                      ('ERROR', 'qemu-failed'), ('ERROR', 'qemu-missing'),
                      ('ERROR', 'timeout-before-init'), ('ERROR', 'garbled-console'),
+                     ('ERROR', 'protocol-mismatch'),
                      ('ERROR', 'dump-unparsable'), ('FAIL', 'missing-device'),
                      ('FAIL', 'iommu-fault'), ('FAIL', 'mixed-path'),
                      ('FAIL', 'wrong-kind'), ('FAIL', 'io-error'), ('FAIL', 'panic'),
@@ -89,14 +91,18 @@ class Fixtures(unittest.TestCase):
             self.assertEqual(v.result == 'PASS', f in clean, f)
 
 
+# a begin line as the guest prints it (doc/protocol.md)
+BEGIN = f'VTEST begin proto={vdma.PROTOCOL_VERSION} kernel=x seed=7 cmdline=vtest.seed=7'
+
+
 class Parser(unittest.TestCase):
     def test_device_line_missing_a_field_is_garbled(self):
-        b = vdma.parse_console('VTEST begin kernel=x\nVTEST dev name=virtio0 type=blk\n')
+        b = vdma.parse_console(BEGIN + '\nVTEST dev name=virtio0 type=blk\n')
         self.assertEqual(b.devices, [])
         self.assertEqual(len(b.garbled), 1)
 
     def test_vtest_inside_a_kernel_line_is_garbled(self):
-        b = vdma.parse_console('VTEST begin\n[ 1.0] foo VTEST dev name=virtio0\n')
+        b = vdma.parse_console(BEGIN + '\n[ 1.0] foo VTEST dev name=virtio0\n')
         self.assertEqual(len(b.garbled), 1)
 
     def test_kmsg_levels(self):
@@ -106,10 +112,146 @@ class Parser(unittest.TestCase):
     def test_kmsg_record_without_text(self):
         # CI, 7.3 base amd passthrough legacy: a warning record with no text
         # arrived as 'VTEST kmsg level=4' (the console line stripped)
-        b = vdma.parse_console('VTEST begin\nVTEST kmsg level=4 \nVTEST kmsg level=4\n'
+        b = vdma.parse_console(BEGIN + '\nVTEST kmsg level=4 \nVTEST kmsg level=4\n'
                                'VTEST kmsg level=x\n')
         self.assertEqual(b.kmsg, [(4, ''), (4, '')])
         self.assertEqual(b.garbled, ['VTEST kmsg level=x'])
+
+
+class Protocol(unittest.TestCase):
+    """The VTEST protocol (doc/protocol.md): vdma.PROTOCOL, guest/vtest.c
+    and the document say the same, and the judge refuses a console that
+    breaks it."""
+
+    # every line type with every key the guest prints ("fatal" aside: a
+    # console with one is a guest-fatal ERROR)
+    GOOD = [BEGIN + ' vtest.steps=fault',
+            'VTEST fill mb=16 next=0x1000000',
+            'VTEST want plug round=1',
+            'VTEST step name=boot result=ok',
+            'VTEST listen tag=kbd5',
+            'VTEST dump available=1 entries=2 unparsed=0',
+            'VTEST dev name=virtio0 type=blk transport=pci addr=0000:00:01.0 id=0x1001 '
+            'kind=legacy tag=legacy ap=0 path=direct maps=2 direct=2 bounced=0 '
+            'dma_path=phys io=ok unbind=ok leaks=0',
+            'VTEST step name=fault result=ok group=DMA',
+            'VTEST fault dev=0000:00:01.0 injected=8 of=8',
+            'VTEST unplug round=1 result=ok left=0',
+            'VTEST soak cycles=2 devices=1 bad=0 entries=10/10 slab=100/100 first=-',
+            'VTEST dmadebug errors=0 available=1',
+            'VTEST swiotlb hiwater=- available=0',
+            'VTEST kmsg level=4 a warning',
+            'VTEST kmsg level=4',
+            'VTEST kmsgsum lines=100 shown=2 lost=0',
+            'VTEST end devices=1']
+
+    def error(self, lines):
+        """infra_error() of a boot whose console is LINES."""
+        run = dict(status='exited', rc=0, secs=1, console='\n'.join(lines) + '\n')
+        return vdma.infra_error(run, vdma.parse_console(run['console']))
+
+    def test_a_good_console_passes_the_check(self):
+        self.assertEqual({ln.split()[1] for ln in self.GOOD} | {'fatal'}, set(vdma.PROTOCOL))
+        b = vdma.parse_console('\n'.join(self.GOOD))
+        self.assertEqual(b.garbled, [])
+        self.assertEqual((b.proto, len(b.devices), len(b.steps), len(b.kmsg)),
+                         (str(vdma.PROTOCOL_VERSION), 1, 2, 2))
+        self.assertIsNone(self.error(self.GOOD))
+        # a fatal line is text: no key to miss
+        self.assertEqual(self.error(self.GOOD[:1] + ['VTEST fatal fill 16 MiB: x=y']),
+                         ('guest-fatal', 'fill 16 MiB: x=y'))
+
+    def test_recorded_consoles_follow_the_protocol(self):
+        for c in {c['fixture'] for c in cases()}:
+            b = vdma.parse_console(vdma.load_run(FIX / c)['console'])
+            if not b.begin:	# the guest never ran
+                continue
+            with self.subTest(fixture=c):
+                self.assertEqual(b.proto, '2' if c == 'edited-protocol-version' else '1')
+                if c == 'edited-garbled-console':
+                    self.assertEqual(b.garbled_why, ['VTEST dev has no key path'])
+                else:
+                    self.assertEqual(b.garbled_why, [])
+
+    def test_an_unknown_line_type(self):
+        err = self.error(self.GOOD[:-1] + ['VTEST bogus x=1'] + self.GOOD[-1:])
+        self.assertEqual(err, ('garbled-console', 'unknown line type VTEST bogus: VTEST bogus x=1'))
+
+    def test_a_missing_required_key(self):
+        for i, line in enumerate(self.GOOD):
+            what = line.split()[1]
+            for key in vdma.PROTOCOL[what].required:
+                if what == 'begin' and key == 'proto':
+                    continue	# the version: test_a_wrong_version
+                tail = '.*' if key == vdma.PROTOCOL[what].tail else r'\S*'
+                cut = re.sub(rf' {key}={tail}', '', line, count=1)
+                with self.subTest(line=cut):
+                    self.assertNotEqual(cut, line)
+                    sig, detail = self.error(self.GOOD[:i] + [cut] + self.GOOD[i + 1:])
+                    self.assertEqual(sig, 'garbled-console')
+                    self.assertTrue(detail.startswith(f'VTEST {what} has no key {key}: '),
+                                    detail)
+        # the rest of a line that is not only KEY=VALUE words
+        for bad in ('VTEST want plug round=x', 'VTEST kmsg level=x', 'VTEST kmsg error=2'):
+            with self.subTest(line=bad):
+                sig, detail = self.error(self.GOOD[:-1] + [bad] + self.GOOD[-1:])
+                self.assertEqual(sig, 'garbled-console')
+                self.assertIn(f'VTEST {bad.split()[1]} ', detail)
+
+    def test_a_wrong_version(self):
+        for proto, why in ((' proto=2', 'the guest speaks VTEST protocol 2, vdma.py reads '
+                                        f'protocol {vdma.PROTOCOL_VERSION}'),
+                           ('', "the guest's VTEST begin line has no protocol version")):
+            with self.subTest(proto=proto):
+                begin = re.sub(r' proto=\S+', proto, self.GOOD[0])
+                sig, detail = self.error([begin] + self.GOOD[1:])
+                self.assertEqual(sig, 'protocol-mismatch')
+                self.assertTrue(detail.startswith(why), detail)
+                # whatever else the console says: the version is judged first
+                sig, _ = self.error([begin, 'VTEST bogus', 'VTEST fatal x'])
+                self.assertEqual(sig, 'protocol-mismatch')
+        for exp in ('bypass', 'fail:qemu-index-error', 'bypass bypass', 'any'):
+            v = vdma.judge(dict(status='exited', rc=0, secs=1, devices=[], disks={},
+                                console='VTEST begin proto=0 cmdline=\n'), exp)
+            self.assertEqual((v.result, v.signature), ('ERROR', 'protocol-mismatch'), exp)
+
+    def test_the_guest_prints_what_the_table_says(self):
+        """Every "VTEST ..." format of guest/vtest.c: its line type is in
+        PROTOCOL, with the keys it prints; the begin line carries the
+        version vdma.py reads."""
+        src = (vdma.TOP / 'guest' / 'vtest.c').read_text()
+        code = re.sub(r'/\*.*?\*/|//[^\n]*', '', src, flags=re.S)
+        lit = r'"((?:[^"\\]|\\.)*)"'
+        printed = {}
+        for m in re.finditer(lit[:1] + 'VTEST ' + lit[1:] + r'((?:\s*' + lit + r')*)', code):
+            fmt = m.group(1) + ''.join(re.findall(lit, m.group(2)))
+            what, _, rest = fmt.partition(' ')
+            printed.setdefault(what, []).append(rest)
+        self.assertEqual(set(printed), set(vdma.PROTOCOL))
+        for what, fmts in printed.items():
+            lt = vdma.PROTOCOL[what]
+            if lt.form == 'text':
+                continue
+            with self.subTest(line=what):
+                keys = {k for f in fmts for k in re.findall(r'(?:^| )(\w+)=', f)}
+                self.assertEqual(keys, set(lt.keys), fmts)
+                self.assertLessEqual(set(lt.required), set(lt.keys))
+        self.assertEqual(len(printed['begin']), 1)
+        self.assertTrue(printed['begin'][0].startswith('proto=%d '), printed['begin'])
+        self.assertEqual(re.search(r'#define VTEST_PROTO\s+(\d+)', src).group(1),
+                         str(vdma.PROTOCOL_VERSION))
+
+    def test_the_document_says_what_the_table_says(self):
+        doc = (vdma.TOP / 'doc' / 'protocol.md').read_text()
+        self.assertIn(f'version {vdma.PROTOCOL_VERSION}', doc)
+        secs = dict(re.findall(r'^### `VTEST (\w+)[^`]*`\n(.*?)(?=^#|\Z)', doc, re.M | re.S))
+        self.assertEqual(set(secs), set(vdma.PROTOCOL))
+        for what, lt in vdma.PROTOCOL.items():
+            for k in lt.keys:
+                with self.subTest(line=what, key=k):
+                    row = re.search(rf'^\| `{k}` \|[^|]*\| *(yes|no) *\|', secs[what], re.M)
+                    self.assertTrue(row, f'doc/protocol.md: no row for {what} {k}')
+                    self.assertEqual(row.group(1) == 'yes', k in lt.required)
 
 
 class Rows(unittest.TestCase):

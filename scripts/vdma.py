@@ -723,8 +723,55 @@ def load_run(outdir):
 
 # ---------------------------------------------------------------- parsing
 
-DEV_KEYS = ('name', 'type', 'transport', 'addr', 'id', 'kind', 'tag', 'ap', 'path',
-            'maps', 'direct', 'dma_path', 'io', 'unbind', 'leaks')
+# The VTEST protocol (doc/protocol.md): the guest's report, one console line
+# "VTEST TYPE REST" each.  PROTOCOL_VERSION is the version this judge reads:
+# the begin line's proto= (VTEST_PROTO in guest/vtest.c); a console of
+# another version or of none is an ERROR (protocol-mismatch).
+PROTOCOL_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LineType:
+    """A type of VTEST line "VTEST TYPE REST", REST being KEY=VALUE words
+    separated by blanks.  keys: every key the guest prints in it (other
+    keys are ignored); required: those the judge reads (a line without one
+    is a garbled console); form: for a line whose REST is not only such
+    words, the regular expression REST must match ('text': anything, no
+    key), shown as shape; tail: the key whose value is the rest of the
+    line, blanks included."""
+    keys: tuple
+    required: tuple
+    form: str = ''
+    shape: str = ''
+    tail: str = ''
+
+
+_DEV = ('name', 'type', 'transport', 'addr', 'id', 'kind', 'tag', 'ap', 'path',
+        'maps', 'direct', 'bounced', 'dma_path', 'io', 'unbind', 'leaks')
+PROTOCOL = {
+    'begin': LineType(('proto', 'kernel', 'seed', 'cmdline'), ('proto', 'cmdline'),
+                      tail='cmdline'),
+    'fatal': LineType((), (), form='text', shape='TEXT'),
+    'fill': LineType(('mb', 'next'), ('mb',)),
+    'want': LineType(('round',), ('round',), form=r'(plug|unplug) round=\d+',
+                     shape='plug|unplug round=N'),
+    'step': LineType(('name', 'result', 'group'), ('name', 'result')),
+    'listen': LineType(('tag',), ('tag',)),
+    'dump': LineType(('available', 'entries', 'unparsed'), ('available', 'entries', 'unparsed')),
+    'dev': LineType(_DEV, tuple(k for k in _DEV if k != 'bounced')),
+    'fault': LineType(('dev', 'injected', 'of'), ('dev', 'injected', 'of')),
+    'unplug': LineType(('round', 'result', 'left'), ('round', 'result', 'left')),
+    'soak': LineType(('cycles', 'devices', 'bad', 'entries', 'slab', 'first'),
+                     ('cycles', 'bad', 'entries', 'slab', 'first')),
+    'dmadebug': LineType(('errors', 'available'), ('errors', 'available')),
+    'swiotlb': LineType(('hiwater', 'available'), ('hiwater',)),
+    # a record may be empty (pr_warn("\n")): its line ends at the level;
+    # "kmsg error=ERRNO" (no /dev/kmsg) has no level: a garbled console
+    'kmsg': LineType(('level', 'error'), ('level',), form=r'level=\d(?: .*)?',
+                     shape='level=N [TEXT]'),
+    'kmsgsum': LineType(('lines', 'shown', 'lost'), ('lines', 'shown', 'lost')),
+    'end': LineType(('devices',), ('devices',)),
+}
 
 
 @dataclass
@@ -732,6 +779,7 @@ class Boot:
     """What the guest printed, parsed."""
     begin: bool = False
     end: bool = False
+    proto: str = None		# the begin line's protocol version (None: none)
     devices: list = field(default_factory=list)
     dump: dict = field(default_factory=dict)
     dmadebug: dict = field(default_factory=dict)
@@ -745,12 +793,23 @@ class Boot:
     unplugs: list = field(default_factory=list)
     faults: list = field(default_factory=list)
     cmdline: str = ''
-    garbled: list = field(default_factory=list)
+    garbled: list = field(default_factory=list)	# the lines
+    garbled_why: list = field(default_factory=list)	# what is wrong with each
     end_devices: int = -1
 
+    def bad(self, line, why):
+        self.garbled.append(line)
+        self.garbled_why.append(why)
 
-def fields(text):
+
+def fields(text, tail=''):
+    """The KEY=VALUE words of TEXT; the value of TAIL (a key) is all that
+    follows it."""
     out = {}
+    m = re.search(rf'(?:^| ){tail}=', text) if tail else None
+    if m:
+        out[tail] = text[m.end():]
+        text = text[:m.start()]
     for w in text.split():
         if '=' in w:
             k, v = w.split('=', 1)
@@ -758,65 +817,79 @@ def fields(text):
     return out
 
 
+def protocol_error(what, rest):
+    """What is wrong with the line "VTEST WHAT REST" (PROTOCOL), or ''."""
+    lt = PROTOCOL.get(what)
+    if lt is None:
+        return f'unknown line type VTEST {what}'
+    if lt.form == 'text':
+        return ''
+    f = fields(rest, lt.tail)
+    missing = [k for k in lt.required if k not in f]
+    if missing:
+        return f'VTEST {what} has no key {missing[0]}'
+    if lt.form and not re.fullmatch(lt.form, rest):
+        return f"VTEST {what} is not 'VTEST {what} {lt.shape}'"
+    return ''
+
+
 def parse_console(text):
+    """The VTEST lines of a console (PROTOCOL).  A line that breaks the
+    protocol is kept in garbled, with what is wrong with it, not parsed;
+    a begin line is always taken (the guest ran: its version is judged)."""
     b = Boot()
     for raw in text.replace('\r', '').split('\n'):
         line = raw.rstrip()
         if not line.startswith('VTEST'):
-            if 'VTEST ' in line:
-                b.garbled.append(line)	# interleaved with kernel output
+            if 'VTEST ' in line:	# interleaved with kernel output
+                b.bad(line, 'a VTEST line inside other output')
             continue
         m = re.match(r'VTEST (\w+)(?: (.*))?$', line)
         if not m:
-            b.garbled.append(line)
+            b.bad(line, "not 'VTEST TYPE ...'")
             continue
         what, rest = m.group(1), m.group(2) or ''
+        why = protocol_error(what, rest)
+        if why:
+            b.bad(line, why)
+        f = fields(rest, PROTOCOL[what].tail) if what in PROTOCOL else {}
         if what == 'begin':
             b.begin = True
-            b.cmdline = rest.partition('cmdline=')[2]
+            b.proto = f.get('proto')
+            b.cmdline = f.get('cmdline', '')
+        elif why:
+            continue
         elif what == 'end':
             b.end = True
-            n = fields(rest).get('devices', '')
+            n = f['devices']
             b.end_devices = int(n) if n.isdigit() else -1
         elif what == 'dev':
-            f = fields(rest)
-            if any(k not in f for k in DEV_KEYS):
-                b.garbled.append(line)
-            else:
-                b.devices.append(f)
+            b.devices.append(f)
         elif what == 'dump':
-            b.dump = fields(rest)
+            b.dump = f
         elif what == 'dmadebug':
-            b.dmadebug = fields(rest)
+            b.dmadebug = f
         elif what == 'kmsg':
-            # a record may be empty (pr_warn("\n")): its line ends at the level
             m2 = re.match(r'level=(\d)(?: (.*))?$', rest)
-            if m2:
-                b.kmsg.append((int(m2.group(1)), m2.group(2) or ''))
-            else:
-                b.garbled.append(line)
+            b.kmsg.append((int(m2.group(1)), m2.group(2) or ''))
         elif what == 'kmsgsum':
-            b.kmsgsum = fields(rest)
+            b.kmsgsum = f
         elif what == 'fatal':
             b.fatal.append(rest)
-        elif what == 'listen' and 'tag' in fields(rest):
-            pass		# an input device waits for its events (run_boot)
+        elif what in ('listen', 'want'):
+            pass		# for the host while the guest runs (run_boot)
         elif what == 'swiotlb':
-            b.swiotlb = fields(rest)
-        elif what == 'want' and re.match(r'(un)?plug round=\d+$', rest):
-            pass		# the guest asks the host to hot-plug (run_boot)
-        elif what == 'unplug' and 'round' in fields(rest):
-            b.unplugs.append(fields(rest))	# vtest.plug=: a round's removal
-        elif what == 'soak' and 'cycles' in fields(rest):
-            b.soak = fields(rest)	# vtest.soak=: bind, I/O, unbind, again and again
-        elif what == 'fault' and {'dev', 'injected', 'of'} <= fields(rest).keys():
-            b.faults.append(fields(rest))	# the fault step: failures injected
-        elif what == 'step' and 'name' in fields(rest):
-            b.steps.append(fields(rest))	# vtest.steps=: the lines after it are its test
-        elif what == 'fill' and 'mb' in fields(rest):
-            b.fill = fields(rest)['mb']	# memory taken before the I/O (vtest.fill=)
-        else:
-            b.garbled.append(line)
+            b.swiotlb = f
+        elif what == 'unplug':
+            b.unplugs.append(f)	# vtest.plug=: a round's removal
+        elif what == 'soak':
+            b.soak = f		# vtest.soak=: bind, I/O, unbind, again and again
+        elif what == 'fault':
+            b.faults.append(f)	# the fault step: failures injected
+        elif what == 'step':
+            b.steps.append(f)	# vtest.steps=: the lines after it are its test
+        elif what == 'fill':
+            b.fill = f['mb']	# memory taken before the I/O (vtest.fill=)
     return b
 
 
@@ -867,7 +940,8 @@ SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
               'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
               'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
 ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-crashed',
-          'timeout-before-init', 'guest-fatal', 'garbled-console', 'kmsg-incomplete',
+          'timeout-before-init', 'protocol-mismatch', 'guest-fatal', 'garbled-console',
+          'kmsg-incomplete',
           'dump-unparsable', 'no-result']
 # What a device's I/O must report to count as verified, by device type.
 IO_OK = {'blk': 'ok', 'net': 'ok:64+64', 'scsi': 'ok', 'rng': 'ok', 'input': 'ok'}
@@ -1020,18 +1094,23 @@ def infra_error(run, boot):
         return 'qemu-crashed', f"QEMU exited with rc={run['rc']}: {first[:160]}"
     if not boot.begin:
         return None		# the firmware or kernel ran: a failure (panic, no-init, ...)
+    if boot.proto != str(PROTOCOL_VERSION):
+        return 'protocol-mismatch', (
+            (f'the guest speaks VTEST protocol {boot.proto}' if boot.proto is not None else
+             'the guest\'s VTEST begin line has no protocol version (proto=)')
+            + f', vdma.py reads protocol {PROTOCOL_VERSION}: guest/vtest.c (VTEST_PROTO) and '
+            'scripts/vdma.py (PROTOCOL_VERSION) are not of one version (doc/protocol.md)')
     if boot.fatal:
         return 'guest-fatal', boot.fatal[0]
     if boot.garbled:
-        return 'garbled-console', boot.garbled[0][:160]
+        return 'garbled-console', f'{boot.garbled_why[0]}: {boot.garbled[0]}'[:160]
     if boot.end and boot.dump.get('available') == '1' and boot.dump.get('unparsed', '0') != '0':
         return 'dump-unparsable', (f"{boot.dump['unparsed']} DMA-API dump line(s) the guest "
                                    "cannot parse: the dump format changed")
     if boot.end:
-        for name, rec, keys in (('dump', boot.dump, ('available', 'entries', 'unparsed')),
-                                ('dmadebug', boot.dmadebug, ('errors', 'available')),
-                                ('kmsgsum', boot.kmsgsum, ('lines', 'shown', 'lost'))):
-            if any(k not in rec for k in keys):
+        for name, rec in (('dump', boot.dump), ('dmadebug', boot.dmadebug),
+                          ('kmsgsum', boot.kmsgsum)):
+            if any(k not in rec for k in PROTOCOL[name].required):
                 return 'garbled-console', f'no complete VTEST {name} line'
         if boot.dmadebug['available'] not in ('0', '1') or \
            (boot.dmadebug['available'] == '1' and not boot.dmadebug['errors'].isdigit()):
