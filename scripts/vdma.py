@@ -38,6 +38,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vdma_model import SIGNATURES, SUFFIX_PAIRS, HarnessError
+
 TOP = Path(__file__).resolve().parent.parent
 CONFIG = TOP / 'config'
 BUILD = TOP / 'build'
@@ -46,10 +48,6 @@ RESULTS = BUILD / 'results'
 QEMU_TIMEOUT = 60		# seconds a boot may take, from QEMU's start
 BROKEN_GRACE = 5		# seconds after QEMU marked a virtio device broken
 APPEND = ('panic=-1 oops=panic loglevel=4 iommu.strict=1')	# after console=
-
-
-class HarnessError(Exception):
-    """Bad input or a missing piece: exits 2 with a message saying what to do."""
 
 
 def die(msg):
@@ -857,18 +855,9 @@ QEMU_PATTERNS = [
         r'virtio_iommu_translate |no buffer available in event queue|'
         r'failed to remap interrupt from devid')),
 ]
-# The order in which findings name a boot's failure: the first one found is
-# its signature.  A control row names the signature it must fail with.
-SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
-              'virtio-error', 'panic', 'oops',
-              'iommu-fault',
-              'no-init', 'timeout', 'missing-device', 'unexpected-device',
-              'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
-              'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
-              'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
-ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-crashed',
-          'timeout-before-init', 'guest-fatal', 'garbled-console', 'kmsg-incomplete',
-          'dump-unparsable', 'no-result']
+# SIGNATURES (the order in which findings name a boot's failure: the first
+# one found is its signature) and ERRORS (what the harness could not test)
+# are the expectation grammar's: scripts/vdma_model.py.
 # What a device's I/O must report to count as verified, by device type.
 IO_OK = {'blk': 'ok', 'net': 'ok:64+64', 'scsi': 'ok', 'rng': 'ok', 'input': 'ok'}
 
@@ -1137,8 +1126,9 @@ def fault_counts(boot):
 # 0 and its opposite wants 0: swiotlb's high-water mark (bounce, nobounce),
 # the failures injected into each device's mappings in the fault step
 # (faulted; unfaulted: a device mapped with physical addresses allocates
-# nothing to map, so nothing can fail)
-COUNTED = (('bounce', 'nobounce', swiotlb_counts), ('faulted', 'unfaulted', fault_counts))
+# nothing to map, so nothing can fail).  The names: vdma_model.SUFFIX_PAIRS.
+COUNTS = {'bounce': swiotlb_counts, 'faulted': fault_counts}
+COUNTED = tuple((some, none, COUNTS[some]) for some, none in SUFFIX_PAIRS)
 SUFFIXES = tuple(x for some, none, _ in COUNTED for x in (some, none))
 
 
