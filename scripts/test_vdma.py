@@ -129,7 +129,7 @@ class Rows(unittest.TestCase):
         rows = vdma.table('matrix')
         sel = [r for r in rows if vdma.match_filter(r, 'intel translated')]
         self.assertEqual(len(sel), 6)
-        self.assertEqual({r['kind'] for r in sel},
+        self.assertEqual({r.kind for r in sel},
                          {'legacy', 'transitional', 'modern', 'modern-ap', 'others', 'others-ap'})
         sel = [r for r in rows if vdma.match_filter(r, 'iommu=intel|amd kind=modern-ap')]
         self.assertEqual(len(sel), 4)
@@ -140,10 +140,12 @@ class Rows(unittest.TestCase):
             vdma.match_filter(vdma.table('matrix')[0], 'base=bypass')
 
     def test_base_column_overrides(self):
-        row = {'control': 'fail:qemu-index-error', '7.3:control': 'direct'}
-        self.assertEqual(vdma.expectation(row, '7.3', 'control'), 'direct')
-        self.assertEqual(vdma.expectation(row, '6.12', 'control'), 'fail:qemu-index-error')
-        self.assertEqual(vdma.expectation(row, '6.12', 'series'), '-')
+        p = vdma.parse_expectation
+        row = vdma.Row('matrix', 1, 'none', '-', 'legacy', expect={
+            'control': p('fail:qemu-index-error'), '7.3:control': p('direct')})
+        self.assertEqual(str(vdma.expectation(row, '7.3', 'control')), 'direct')
+        self.assertEqual(str(vdma.expectation(row, '6.12', 'control')), 'fail:qemu-index-error')
+        self.assertEqual(str(vdma.expectation(row, '6.12', 'series')), '-')
 
     def test_a_table_boots_the_variants_it_has_columns_for(self):
         # the kernel mutants are lifecycle's only: the matrix (and make
@@ -156,20 +158,19 @@ class Rows(unittest.TestCase):
         self.assertEqual(vdma.variants_of('6.12', 'lifecycle'), [])
 
     def test_every_expectation_is_known(self):
-        for r, b, v in ((r, b['name'], v) for t in ('matrix', 'platforms', 'lifecycle')
+        for r, b, v in ((r, b.name, v) for t in ('matrix', 'platforms', 'lifecycle')
                         for r in vdma.table(t)
                         for b in vdma.table('bases') for v in vdma.table('variants')):
-            with self.subTest(row=vdma.row_id(r), base=b, variant=v['name']):
+            with self.subTest(row=vdma.row_id(r), base=b, variant=v.name):
                 # one expectation, or one per lifecycle step
-                for e in vdma.expectation(r, b, v['name']).split():
-                    if e.startswith('fail:'):
-                        self.assertIn(e[5:], vdma.SIGNATURES)
-                    elif e != '-':
-                        e, _, bounce = e.partition('@')
-                        p, _, d = e.partition('+')
-                        for alt in p.split('|'):
+                exp = vdma.expectation(r, b, v.name)
+                for e in exp.steps or (exp,):
+                    if e.fails:
+                        self.assertIn(e.signature, vdma.SIGNATURES)
+                    elif e.runs:
+                        for alt in e.paths:
                             self.assertIn(alt, ('bypass', 'direct', 'iommu', 'bounce', 'n/a'), e)
-                        self.assertIn(bounce, ('',) + vdma.SUFFIXES, e)
+                        self.assertIn(e.suffix, ('',) + vdma.SUFFIXES, e)
 
     def test_hot_plugged_devices_leave_the_command_line(self):
         d, guest = self.fake_guest()
@@ -244,7 +245,6 @@ class Rows(unittest.TestCase):
                      '-device virtio-keyboard-device,id=kbd5,serial=kbd5 '):
             self.assertIn(want, line)
         self.assertNotIn('-qmp', line)
-
 
 # Small tables of a config folder for the model's tests (Model): two bases,
 # three variants (one only on the first base), two IOMMUs, two kinds.
@@ -461,6 +461,58 @@ class Model(unittest.TestCase):
         self.assertEqual(vdma_model.columnless(m, primary), ['v2-leak', 'v2-nocheck'])
         for v in vdma_model.columnless(m, primary):
             self.assertIn(v, m.variants_of(primary, 'lifecycle'))
+
+    def test_a_broken_table_stops_the_cli_before_anything(self):
+        d = self.folder(matrix={4: 'intel\ttranslated\tk2\tiommu\tfail:nope\t=\t-'})
+        old = vdma.CONFIG
+        vdma.CONFIG = d
+        self.addCleanup(setattr, vdma, 'CONFIG', old)
+        from contextlib import redirect_stderr
+        import io
+        for argv in (['variants', '--base', 'b1'], ['matrix', '--rejudge', '--out', str(d / 'o')],
+                     ['demo', 'series', 'none', '-', '--kernel', '/nonexistent',
+                      '--out', str(d / 'o')]):
+            with self.subTest(argv=argv):
+                err = io.StringIO()
+                with redirect_stderr(err):
+                    self.assertEqual(vdma.main(argv), 2)
+                self.assertIn(f"error: {d}/matrix.tsv:4: row intel-translated-k2, column series: "
+                              "'fail:nope': unknown signature 'nope'", err.getvalue())
+
+    def test_config_is_read_once(self):
+        vdma_model.reset()
+        reads = []
+        real = vdma_model._read_lines
+
+        def counted(path):
+            reads.append(Path(path).name)
+            return real(path)
+        vdma_model._read_lines = counted
+        self.addCleanup(setattr, vdma_model, '_read_lines', real)
+        m = vdma.model()
+        files = sorted(reads)
+        self.assertEqual(files, sorted(f'{t}.tsv' for t in (
+            'bases', 'variants', 'arches', 'iommus', 'kinds', 'matrix', 'lifecycle', 'platforms')))
+        # every lookup after it: from the model
+        d, guest = Rows.fake_guest(self)
+        for io in vdma.table('iommus'):
+            vdma.arch_row(vdma.arch_of(io.iommu))
+            sc = vdma.Scenario(io.iommu, 'translated', ['legacy'])
+            sc.devices()
+            vdma.qemu_command(sc, 'K', 'I', d, 7, guest)
+        for b in (b.name for b in vdma.table('bases')):
+            vdma.base_kinds(b)
+            for t in ('matrix', 'lifecycle', 'platforms', None):
+                for v in vdma.variants_of(b, t):
+                    vdma.variant_row(v)
+                    for r in vdma.table(t or 'matrix'):
+                        vdma.expectation(r, b, v)
+        vdma.primary_base()
+        self.assertEqual(sorted(reads), files)
+        self.assertIs(vdma.model(), m)
+        vdma_model.reset()
+        self.assertIsNot(vdma.model(), m)
+        self.assertEqual(len(reads), 2 * len(files))
 
 
 class Runner(unittest.TestCase):
