@@ -42,6 +42,9 @@ class Fixtures(unittest.TestCase):
                 v = vdma.judge(vdma.load_run(FIX / c['fixture']), c['expect'])
                 self.assertEqual((v.result, v.signature), (c['result'], c['signature']),
                                  f"{c['fixture']} vs {c['expect']}: {v.detail}")
+                # the judge takes the parsed expectation as its text
+                self.assertEqual(vdma.judge(vdma.load_run(FIX / c['fixture']),
+                                            vdma.parse_expectation(c['expect'])), v)
 
     def test_every_failure_kind_is_covered(self):
         """The fixtures show a clean pass, the control signature, each

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import vdma_model
 from vdma_model import (NOT_RUN, SIGNATURES, SUFFIX_PAIRS, HarnessError, Row,
-                        parse_expectation)
+                        as_expectation, parse_expectation)
 
 TOP = Path(__file__).resolve().parent.parent
 CONFIG = TOP / 'config'
@@ -1023,16 +1023,16 @@ def step_runs(run):
 
 
 def judge_steps(run, expect, boot):
-    """A boot with lifecycle steps (vtest.steps=): EXPECT is one expectation
-    per step, "boot" first, separated by blanks; each step's devices are
+    """A boot with lifecycle steps (vtest.steps=): EXPECT (an Expectation)
+    is one expectation per step, "boot" first; each step's devices are
     judged as a boot of their own.  What belongs to the whole boot (QEMU's
     and the kernel's messages, DMA-API debug's error count, the host's disk
     check) fails it once, after the steps.  A single "fail:SIG": the boot
     fails with SIG, judged with the last step the guest reached."""
-    want = expect.split()
+    want = list(expect.steps) or [expect]
     runs, whole = step_runs(run)
     names = [st['name'] for st in boot.steps]
-    if len(want) == 1 and want[0].startswith('fail:'):
+    if len(want) == 1 and want[0].fails:
         v = judge(runs[-1] if runs else whole, want[0])
         return replace(v, detail=f"after step {names[-1] if names else '-'}: {v.detail}")
     err = infra_error(run, boot)
@@ -1109,9 +1109,11 @@ def counted_findings(boot, suffix):
 
 
 def judge(run, expect):
-    """The verdict on one boot against one expectation (a matrix cell)."""
+    """The verdict on one boot against one expectation (a matrix cell: an
+    Expectation, or its text)."""
+    expect = as_expectation(expect)
     boot = parse_console(run.get('console', ''))
-    if boot.steps or len(expect.split()) > 1:
+    if boot.steps or expect.steps:
         return judge_steps(run, expect, boot)
     err = infra_error(run, boot)
     if err:
@@ -1123,32 +1125,26 @@ def judge(run, expect):
     want = {d['tag'] for d in run['devices']}
     paths = [path_of(d) for d in boot.devices if d['tag'] in want]
     observed = '|'.join(sorted(set(paths))) or '-'
-    if expect.startswith('fail:'):
-        sig = expect[5:]
-        if sig not in SIGNATURES:
-            die(f"vdma: expectation '{expect}': unknown signature (SIGNATURES)")
+    if expect.fails:
+        sig = expect.signature
         if not found:
             return Verdict('FAIL', observed, observed, 'expected to fail, but every check passed')
         if found[0][0] == sig:
             return Verdict('PASS', sig, observed, found[0][1], found)
         return Verdict('FAIL', found[0][0], observed,
                        f'expected {sig}, failed with {found[0][0]}: {found[0][1]}', found)
-    expect, _, bounce = expect.partition('@')
-    wpath, _, wdma = expect.partition('+')
-    wdma = wdma or 'n/a'
-    if bounce not in ('',) + SUFFIXES:
-        die(f"vdma: expectation '{expect}@{bounce}': @SUFFIX is one of {', '.join(SUFFIXES)}")
-    if bounce:
-        seen, more = counted_findings(boot, bounce)
+    if expect.suffix:
+        seen, more = counted_findings(boot, expect.suffix)
         observed += seen
         found += more
     for d in boot.devices:
-        if expect == 'any':	# bisect: any path, every other check
+        if expect.any_path:	# bisect: any path, every other check
             break
         # PATH may name alternatives, A|B: a device on any of them passes
         if d['tag'] in want and d['path'] != 'mixed' and (
-                d['path'] not in wpath.split('|') or d['dma_path'] != wdma):
-            found.append(('wrong-path', f"{d['name']} {d['tag']}: {path_of(d)}, want {expect}"))
+                d['path'] not in expect.paths or d['dma_path'] != expect.dma_path):
+            found.append(('wrong-path', f"{d['name']} {d['tag']}: {path_of(d)}, "
+                                        f"want {expect.wanted}"))
     if found:
         return Verdict('FAIL', found[0][0], observed, found[0][1], found)
     return Verdict('PASS', observed, observed, f'{len(paths)} devices, I/O verified')
@@ -1325,7 +1321,7 @@ def cmd_matrix(a):
                      kernel_of(base, v, arch_of(r.iommu)), d,
                      append='' if r.append == '-' else r.append)
         run = load_run(d)
-        vd = judge(run, str(exp))
+        vd = judge(run, exp)
         rec = dict(variant=v, name=r.name, iommu=r.iommu, mode=r.mode,
                    kind=r.kind, expect=str(exp),
                    result=vd.result, signature=vd.signature, observed=vd.observed,
@@ -1403,7 +1399,7 @@ def cmd_demo(a):
         ndev = sum(ln.startswith('VTEST dev ') for ln in keep)
         sub['console'] = '\n'.join(re.sub(r'^VTEST end devices=\d+', f'VTEST end devices={ndev}', ln)
                                    for ln in keep)
-        verdicts[k] = (exp, judge(sub, str(exp)) if exp.runs else None)
+        verdicts[k] = (exp, judge(sub, exp) if exp.runs else None)
     w = '{:<9} {:<5} {:<4} {:<13} {:<6} {:<13} {:<17} {:<3} {:<7} {:<14} {}'
     print(f"kernel {base} {a.variant}, {a.iommu} IOMMU, {a.mode}; results in {d}")
     print(w.format('device', 'type', 'bus', 'address', 'id', 'kind', 'tag', 'AP', 'path',
