@@ -736,6 +736,24 @@ class Bench(unittest.TestCase):
         self.assertEqual(vdma.bench_check_run('base', {}), ['no measurement'])
 
 
+class Lint(unittest.TestCase):
+    def test_pyflakes(self):
+        """pyflakes on scripts/*.py where it is installed (python3 -m
+        pyflakes, or Debian's pyflakes3: apt-get install pyflakes3)."""
+        scripts = sorted(str(p) for p in Path(__file__).resolve().parent.glob('*.py'))
+        for cmd in ([sys.executable, '-m', 'pyflakes'], ['python3', '-m', 'pyflakes'],
+                    ['pyflakes3']):
+            try:
+                if subprocess.run(cmd + ['--version'], capture_output=True).returncode == 0:
+                    break
+            except OSError:
+                pass
+        else:
+            self.skipTest('pyflakes is not installed (python3 -m pyflakes, pyflakes3)')
+        r = subprocess.run(cmd + scripts, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, f"{' '.join(cmd)}:\n{r.stdout}{r.stderr}")
+
+
 class Summary(unittest.TextTestResult):
     pass
 
