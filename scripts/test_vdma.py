@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vdma  # noqa: E402
+import vdma_model  # noqa: E402
 
 FIX = vdma.TOP / 'harness' / 'fixtures'
 
@@ -42,6 +43,9 @@ class Fixtures(unittest.TestCase):
                 v = vdma.judge(vdma.load_run(FIX / c['fixture']), c['expect'])
                 self.assertEqual((v.result, v.signature), (c['result'], c['signature']),
                                  f"{c['fixture']} vs {c['expect']}: {v.detail}")
+                # the judge takes the parsed expectation as its text
+                self.assertEqual(vdma.judge(vdma.load_run(FIX / c['fixture']),
+                                            vdma.parse_expectation(c['expect'])), v)
 
     def test_every_failure_kind_is_covered(self):
         """The fixtures show a clean pass, the control signature, each
@@ -270,7 +274,7 @@ class Rows(unittest.TestCase):
         rows = vdma.table('matrix')
         sel = [r for r in rows if vdma.match_filter(r, 'intel translated')]
         self.assertEqual(len(sel), 6)
-        self.assertEqual({r['kind'] for r in sel},
+        self.assertEqual({r.kind for r in sel},
                          {'legacy', 'transitional', 'modern', 'modern-ap', 'others', 'others-ap'})
         sel = [r for r in rows if vdma.match_filter(r, 'iommu=intel|amd kind=modern-ap')]
         self.assertEqual(len(sel), 4)
@@ -281,10 +285,12 @@ class Rows(unittest.TestCase):
             vdma.match_filter(vdma.table('matrix')[0], 'base=bypass')
 
     def test_base_column_overrides(self):
-        row = {'control': 'fail:qemu-index-error', '7.3:control': 'direct'}
-        self.assertEqual(vdma.expectation(row, '7.3', 'control'), 'direct')
-        self.assertEqual(vdma.expectation(row, '6.12', 'control'), 'fail:qemu-index-error')
-        self.assertEqual(vdma.expectation(row, '6.12', 'series'), '-')
+        p = vdma.parse_expectation
+        row = vdma.Row('matrix', 1, 'none', '-', 'legacy', expect={
+            'control': p('fail:qemu-index-error'), '7.3:control': p('direct')})
+        self.assertEqual(str(vdma.expectation(row, '7.3', 'control')), 'direct')
+        self.assertEqual(str(vdma.expectation(row, '6.12', 'control')), 'fail:qemu-index-error')
+        self.assertEqual(str(vdma.expectation(row, '6.12', 'series')), '-')
 
     def test_a_table_boots_the_variants_it_has_columns_for(self):
         # the kernel mutants are lifecycle's only: the matrix (and make
@@ -297,20 +303,19 @@ class Rows(unittest.TestCase):
         self.assertEqual(vdma.variants_of('6.12', 'lifecycle'), [])
 
     def test_every_expectation_is_known(self):
-        for r, b, v in ((r, b['name'], v) for t in ('matrix', 'platforms', 'lifecycle')
+        for r, b, v in ((r, b.name, v) for t in ('matrix', 'platforms', 'lifecycle')
                         for r in vdma.table(t)
                         for b in vdma.table('bases') for v in vdma.table('variants')):
-            with self.subTest(row=vdma.row_id(r), base=b, variant=v['name']):
+            with self.subTest(row=vdma.row_id(r), base=b, variant=v.name):
                 # one expectation, or one per lifecycle step
-                for e in vdma.expectation(r, b, v['name']).split():
-                    if e.startswith('fail:'):
-                        self.assertIn(e[5:], vdma.SIGNATURES)
-                    elif e != '-':
-                        e, _, bounce = e.partition('@')
-                        p, _, d = e.partition('+')
-                        for alt in p.split('|'):
+                exp = vdma.expectation(r, b, v.name)
+                for e in exp.steps or (exp,):
+                    if e.fails:
+                        self.assertIn(e.signature, vdma.SIGNATURES)
+                    elif e.runs:
+                        for alt in e.paths:
                             self.assertIn(alt, ('bypass', 'direct', 'iommu', 'bounce', 'n/a'), e)
-                        self.assertIn(bounce, ('',) + vdma.SUFFIXES, e)
+                        self.assertIn(e.suffix, ('',) + vdma.SUFFIXES, e)
 
     def test_hot_plugged_devices_leave_the_command_line(self):
         d, guest = self.fake_guest()
@@ -385,6 +390,274 @@ class Rows(unittest.TestCase):
                      '-device virtio-keyboard-device,id=kbd5,serial=kbd5 '):
             self.assertIn(want, line)
         self.assertNotIn('-qmp', line)
+
+# Small tables of a config folder for the model's tests (Model): two bases,
+# three variants (one only on the first base), two IOMMUs, two kinds.
+SMALL = {
+    'bases': ['name\tpackage\tversion\tsuite\ttarball\tsha256\tpatches\tseries_version\tcover'
+              '\tdate\tcheck\tkinds',
+              'b1\tp\t1\tsystem\tt\t0\tpatches\t1\tc\td\tfull\t-',
+              'b2\tp\t2\tsystem\tt\t0\t-\t-\tc\td\tbackport\tk1'],
+    'variants': ['name\tref\tneeds\tdma_debug\tpatches\tcheck',
+                 'base\tbase\t-\tyes\t-\tyes',
+                 'series\tseries\tseries\tyes\t-\tyes',
+                 'mutant\tmutant\tb1\tyes\t-\tyes'],
+    'arches': ['arch\tout\tkarch\tcross\tfragments\timage\tqemu\tcpu\tconsole\tlibc',
+               'x86_64\tx86\tx86\t-\tguest.config\tbzImage\tqemu-system-x86_64\tmax\tttyS0\t-'],
+    'iommus': ['iommu\tbus\tqemu\tappend\tarch\tpci\taddr',
+               'none\tpci\t-M q35\t-\tx86_64\t-\t-',
+               'intel\tpci\t-M q35 -device intel-iommu\t-\tx86_64\t-\t-'],
+    'kinds': ['kind\tindex\treports\tap\tpci\tmmio\tdevices',
+              'k1\t1\tlegacy\t0\tdisable-modern=on\t-\tblk net net',
+              'k2\t2\tmodern\t1\tdisable-legacy=on\tx\tblk net net'],
+    # line 3: none-k1, line 4: intel-translated-k2
+    'matrix': ['# a comment',
+               'iommu\tmode\tkind\tbase\tseries\tb1:series\tmutant',
+               'none\t-\tk1\tbypass\tdirect+dma\t=\tbypass+phys',
+               'intel\ttranslated\tk2\tiommu\tfail:qemu-index-error\tiommu+dma@faulted\t-'],
+    'lifecycle': ['name\tiommu\tmode\tkind\tappend\tb1:series\tb1:mutant',
+                  'domains\tintel\ttranslated\tk2\tvtest.steps=identity\tiommu+dma direct+dma'
+                  '\tfail:leak'],
+}
+
+
+class Model(unittest.TestCase):
+    """scripts/vdma_model.py: config read once, every expectation parsed at
+    load, a broken table refused before anything boots."""
+
+    def setUp(self):
+        self.addCleanup(vdma_model.reset)
+
+    def folder(self, **change):
+        """A config folder of the SMALL tables, CHANGE: {table: {line
+        number: new line}} (a line past the end is added)."""
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        for name, lines in SMALL.items():
+            lines = list(lines)
+            for n, text in change.get(name, {}).items():
+                if n <= len(lines):
+                    lines[n - 1] = text
+                else:
+                    lines.append(text)
+            (d / f'{name}.tsv').write_text('\n'.join(lines) + '\n')
+        return d
+
+    def refused(self, d, *wants):
+        with self.assertRaises(vdma_model.ConfigError) as e:
+            vdma_model.load(d)
+        for w in wants:
+            self.assertIn(w, str(e.exception))
+        return str(e.exception)
+
+    def test_the_small_tables_load(self):
+        m = vdma_model.load(self.folder())
+        self.assertEqual([b.name for b in m.bases], ['b1', 'b2'])
+        self.assertEqual(m.bases[1].kinds, ('k1',))
+        self.assertEqual(m.bases[0].kinds, ('k1', 'k2'))
+        self.assertEqual(m.variants_of('b1', 'matrix'), ['base', 'series', 'mutant'])
+        self.assertEqual(m.variants_of('b2', 'matrix'), ['base'])
+        self.assertEqual(m.variants_of('b1', 'lifecycle'), ['series', 'mutant'])
+        r = m.table('matrix').rows[0]
+        self.assertEqual((r.id, r.label, r.line, r.table), ('none-k1', 'k1', 3, 'matrix'))
+        # "=": as the VARIANT column
+        self.assertEqual(str(r.expectation('b1', 'series')), 'direct+dma')
+        self.assertEqual(r.expectation('b1', 'series').dma_path, 'dma')
+        r = m.table('matrix').rows[1]
+        self.assertEqual(r.expectation('b1', 'series').suffix, 'faulted')
+        self.assertEqual(r.expectation('b2', 'series').signature, 'qemu-index-error')
+        self.assertFalse(r.expectation('b1', 'mutant').runs)
+        self.assertFalse(r.expectation('b1', 'nosuch').runs)
+        r = m.table('lifecycle').rows[0]
+        self.assertEqual((r.id, r.label, r.append), ('domains-intel-translated-k2',
+                                                    'domains:k2', 'vtest.steps=identity'))
+        self.assertEqual([str(s) for s in r.expectation('b1', 'series').steps],
+                         ['iommu+dma', 'direct+dma'])
+        self.assertTrue(r.match('name=dom.* intel') and not r.match('none'))
+
+    def test_every_cell_of_the_tables_parses_at_load(self):
+        m = vdma_model.load(vdma.CONFIG)
+        self.assertEqual(set(m.tables), {'matrix', 'lifecycle', 'platforms'})
+        cells = 0
+        for t in m.tables.values():
+            raw = vdma.read_tsv(t.path)
+            self.assertEqual(len(raw), len(t.rows))
+            for r, cells_of in zip(t.rows, raw):
+                for c in t.variant_columns:
+                    with self.subTest(table=t.name, row=r.id, column=c):
+                        text = cells_of[c]
+                        if text == '=':
+                            text = cells_of[c.split(':')[1]]
+                        e = r.expect[c]
+                        self.assertIsInstance(e, vdma_model.Expectation)
+                        self.assertEqual(str(e), text)
+                        self.assertEqual(vdma_model.parse_expectation(str(e)), e)
+                        self.assertNotIn(e.form, ('no-regression',))
+                        cells += 1
+        self.assertGreater(cells, 1000)
+
+    def test_expectation_grammar(self):
+        p = vdma_model.parse_expectation
+        e = p('direct|bounce+dma@bounce')
+        self.assertEqual((e.form, e.paths, e.dma_path, e.suffix, e.wanted),
+                         ('path', ('direct', 'bounce'), 'dma', 'bounce', 'direct|bounce+dma'))
+        self.assertEqual((p('bypass').paths, p('bypass').dma_path), (('bypass',), 'n/a'))
+        self.assertEqual((p('fail:leak').form, p('fail:leak').signature), ('fail', 'leak'))
+        self.assertEqual((p('any').form, p('any@nobounce').suffix), ('any', 'nobounce'))
+        self.assertEqual(p('-'), vdma_model.NOT_RUN)
+        self.assertEqual(p('no-regression').form, 'no-regression')
+        e = p('iommu+dma iommu+dma@faulted fail:leak')
+        self.assertEqual((e.form, [s.form for s in e.steps]), ('steps', ['path', 'path', 'fail']))
+        self.assertEqual(f'{e:<5}', str(e))
+        for bad, why in (('dirct', "unknown path 'dirct'"), ('mixed', "unknown path 'mixed'"),
+                         ('direct+dam', "unknown DMA path '+dam'"),
+                         ('fail:oops-x', "unknown signature 'oops-x'"),
+                         ('fail:qemu-failed', 'never expected'),
+                         ('direct@bouncy', "unknown suffix '@bouncy'"),
+                         ('any+dma', "'any' takes no"), ('=', 'BASE:VARIANT'),
+                         ('bypass -', 'not the expectation of a step'), ('', 'empty'),
+                         ('direct+', "unknown DMA path '+'"), ('|direct', "unknown path ''")):
+            with self.subTest(bad=bad):
+                with self.assertRaises(vdma.HarnessError) as e:
+                    p(bad, 'here')
+                self.assertIn(why, str(e.exception))
+                self.assertTrue(str(e.exception).startswith('here: '))
+
+    def test_a_broken_cell_names_its_file_row_and_column(self):
+        for change, col, what in (
+                ({'matrix': {3: 'none\t-\tk1\tbypas\tdirect+dma\t=\tbypass+phys'}},
+                 'base', "unknown path 'bypas'"),
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tfail:panik\t=\tbypass+phys'}},
+                 'series', "unknown signature 'panik'"),
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma@bounced\t=\tbypass+phys'}},
+                 'series', "unknown suffix '@bounced'"),
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma\tdirect+dmx\tbypass+phys'}},
+                 'b1:series', "unknown DMA path '+dmx'"),
+                ({'matrix': {3: 'none\t-\tk1\tno-regression\tdirect+dma\t=\tbypass+phys'}},
+                 'base', 'demo --expect'),
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma\t=\t='}},
+                 'mutant', 'BASE:VARIANT'),
+                ({'matrix': {3: 'nonesuch\t-\tk1\tbypass\tdirect+dma\t=\tbypass+phys'}},
+                 'iommu', "unknown iommu 'nonesuch'")):
+            with self.subTest(change=change):
+                rid = 'nonesuch-k1' if 'nonesuch' in str(change) else 'none-k1'
+                d = self.folder(**change)
+                self.refused(d, f'{d}/matrix.tsv:3: row {rid}, column {col}: ', what)
+        # every error of a load, each where it is
+        d = self.folder(lifecycle={2: 'domains\tintel\ttranslated\tk2\t-\tiommu+dma dirct\t'
+                                      'fail:leek'})
+        msg = self.refused(d, f'{d}/lifecycle.tsv:2: row domains-intel-translated-k2, column '
+                              "b1:series: 'dirct': unknown path",
+                           f'{d}/lifecycle.tsv:2: row domains-intel-translated-k2, column '
+                           "b1:mutant: 'fail:leek': unknown signature")
+        self.assertEqual(len(msg.splitlines()), 2)
+
+    def test_an_unknown_column_is_refused(self):
+        for header, col, what in (
+                ('iommu\tmode\tkind\tbase\tseries\tb1:series\tmutent', 'mutent',
+                 "unknown variant 'mutent'"),
+                ('iommu\tmode\tkind\tbase\tseries\tb3:series\tmutant', 'b3:series',
+                 "unknown base 'b3'"),
+                ('iommu\tmode\tkind\tbase\tseries\tb2:mutant\tmutant', 'b2:mutant',
+                 "variant 'mutant' does not exist on base b2")):
+            with self.subTest(column=col):
+                d = self.folder(matrix={2: header})
+                self.refused(d, f'{d}/matrix.tsv:2: column {col}: ', what)
+        d = self.folder(kinds={2: 'k1\t1\tlegacy\t0\tdisable-modern=on\t-\tblk nic'})
+        self.refused(d, f'{d}/kinds.tsv:2: row k1, column devices: ', "unknown device 'nic'")
+        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb1:series\tbase',
+                                3: 'none\t-\tk1\tbypass\tdirect+dma\t=\tbypass',
+                                4: 'intel\ttranslated\tk2\tiommu\tiommu\tiommu\tiommu'})
+        self.refused(d, f'{d}/matrix.tsv:2: a column twice')
+        d = self.folder(iommus={1: 'iommu\tbus\tqemu\tappend\tarch\tpci\taddr\tspeed',
+                                2: 'none\tpci\t-M q35\t-\tx86_64\t-\t-\t1',
+                                3: 'intel\tpci\t-M q35\t-\tx86_64\t-\t-\t1'})
+        self.refused(d, f'{d}/iommus.tsv:1: column speed: unknown column')
+
+    def test_a_variant_of_the_primary_base_needs_a_column(self):
+        # mutant has columns in lifecycle.tsv only: booted there, accepted
+        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb1:series',
+                                3: 'none\t-\tk1\tbypass\tdirect+dma\t=',
+                                4: 'intel\ttranslated\tk2\tiommu\tiommu\tiommu'})
+        m = vdma_model.load(d)
+        self.assertEqual(vdma_model.columnless(m, 'b1'), ['mutant'])
+        # without its lifecycle column it is booted by no table: refused
+        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb1:series',
+                                3: 'none\t-\tk1\tbypass\tdirect+dma\t=',
+                                4: 'intel\ttranslated\tk2\tiommu\tiommu\tiommu'},
+                        lifecycle={1: 'name\tiommu\tmode\tkind\tappend\tb1:series',
+                                   2: 'domains\tintel\ttranslated\tk2\t-\tiommu'})
+        self.refused(d, f'{d}/matrix.tsv:2: variant mutant of the primary base b1 has '
+                        'neither a mutant nor a b1:mutant column')
+        # a variant of another base may lack one: series on b2 (b1 has a
+        # column b1:series)
+        d = self.folder(bases={3: 'b2\tp\t2\tsystem\tt\t0\tpatches\t1\tc\td\tbackport\tk1'},
+                        matrix={2: 'iommu\tmode\tkind\tbase\tb1:series\tmutant',
+                                3: 'none\t-\tk1\tbypass\tdirect+dma\tbypass+phys',
+                                4: 'intel\ttranslated\tk2\tiommu\tiommu+dma@faulted\t-'})
+        m = vdma_model.load(d)
+        self.assertEqual(vdma_model.columnless(m, 'b2'), ['series'])
+
+    def test_the_real_tables_leave_lifecycle_mutants_out_of_the_matrix(self):
+        # what the check finds in config/: v2-leak and v2-nocheck (kernel
+        # mutants of the lifecycle) have no column in config/matrix.tsv
+        m = vdma_model.load(vdma.CONFIG)
+        primary = m.primary_base.name
+        self.assertEqual(vdma_model.columnless(m, primary), ['v2-leak', 'v2-nocheck'])
+        for v in vdma_model.columnless(m, primary):
+            self.assertIn(v, m.variants_of(primary, 'lifecycle'))
+
+    def test_a_broken_table_stops_the_cli_before_anything(self):
+        d = self.folder(matrix={4: 'intel\ttranslated\tk2\tiommu\tfail:nope\t=\t-'})
+        old = vdma.CONFIG
+        vdma.CONFIG = d
+        self.addCleanup(setattr, vdma, 'CONFIG', old)
+        from contextlib import redirect_stderr
+        import io
+        for argv in (['variants', '--base', 'b1'], ['matrix', '--rejudge', '--out', str(d / 'o')],
+                     ['demo', 'series', 'none', '-', '--kernel', '/nonexistent',
+                      '--out', str(d / 'o')]):
+            with self.subTest(argv=argv):
+                err = io.StringIO()
+                with redirect_stderr(err):
+                    self.assertEqual(vdma.main(argv), 2)
+                self.assertIn(f"error: {d}/matrix.tsv:4: row intel-translated-k2, column series: "
+                              "'fail:nope': unknown signature 'nope'", err.getvalue())
+
+    def test_config_is_read_once(self):
+        vdma_model.reset()
+        reads = []
+        real = vdma_model._read_lines
+
+        def counted(path):
+            reads.append(Path(path).name)
+            return real(path)
+        vdma_model._read_lines = counted
+        self.addCleanup(setattr, vdma_model, '_read_lines', real)
+        m = vdma.model()
+        files = sorted(reads)
+        self.assertEqual(files, sorted(f'{t}.tsv' for t in (
+            'bases', 'variants', 'arches', 'iommus', 'kinds', 'matrix', 'lifecycle', 'platforms')))
+        # every lookup after it: from the model
+        d, guest = Rows.fake_guest(self)
+        for io in vdma.table('iommus'):
+            vdma.arch_row(vdma.arch_of(io.iommu))
+            sc = vdma.Scenario(io.iommu, 'translated', ['legacy'])
+            sc.devices()
+            vdma.qemu_command(sc, 'K', 'I', d, 7, guest)
+        for b in (b.name for b in vdma.table('bases')):
+            vdma.base_kinds(b)
+            for t in ('matrix', 'lifecycle', 'platforms', None):
+                for v in vdma.variants_of(b, t):
+                    vdma.variant_row(v)
+                    for r in vdma.table(t or 'matrix'):
+                        vdma.expectation(r, b, v)
+        vdma.primary_base()
+        self.assertEqual(sorted(reads), files)
+        self.assertIs(vdma.model(), m)
+        vdma_model.reset()
+        self.assertIsNot(vdma.model(), m)
+        self.assertEqual(len(reads), 2 * len(files))
 
 
 class Runner(unittest.TestCase):
@@ -603,6 +876,24 @@ class Bench(unittest.TestCase):
         bypass = vdma.bench_parse(self.boot('v2', ns, maps={c: 0 for c in self.CASES}))
         self.assertIn('split-direct-out1-noap: vdev_map=0', vdma.bench_check_run('v2', bypass)[0])
         self.assertEqual(vdma.bench_check_run('base', {}), ['no measurement'])
+
+
+class Lint(unittest.TestCase):
+    def test_pyflakes(self):
+        """pyflakes on scripts/*.py where it is installed (python3 -m
+        pyflakes, or Debian's pyflakes3: apt-get install pyflakes3)."""
+        scripts = sorted(str(p) for p in Path(__file__).resolve().parent.glob('*.py'))
+        for cmd in ([sys.executable, '-m', 'pyflakes'], ['python3', '-m', 'pyflakes'],
+                    ['pyflakes3']):
+            try:
+                if subprocess.run(cmd + ['--version'], capture_output=True).returncode == 0:
+                    break
+            except OSError:
+                pass
+        else:
+            self.skipTest('pyflakes is not installed (python3 -m pyflakes, pyflakes3)')
+        r = subprocess.run(cmd + scripts, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, f"{' '.join(cmd)}:\n{r.stdout}{r.stderr}")
 
 
 class Summary(unittest.TextTestResult):

@@ -15,6 +15,8 @@ console, QEMU's log and the host's disk checks into one verdict:
          never a pass, never an expected failure.
 
 Commands (see --help): guest, matrix, rejudge, demo, results, variants.
+Configuration: config/*.tsv, read once and every expectation parsed before
+anything boots (scripts/vdma_model.py: the model and the expectation grammar).
 Results: build/results/BASE/matrix/VARIANT/ROW/ (console.log, qemu.log,
 cmdline, run.json) and build/results/BASE/matrix.{json,ktap,txt}; every
 result carries its provenance.  Tests: scripts/test_vdma.py (make selftest).
@@ -38,6 +40,10 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import vdma_model
+from vdma_model import (NOT_RUN, SIGNATURES, SUFFIX_PAIRS, HarnessError, Row,
+                        as_expectation, parse_expectation)
+
 TOP = Path(__file__).resolve().parent.parent
 CONFIG = TOP / 'config'
 BUILD = TOP / 'build'
@@ -48,129 +54,97 @@ BROKEN_GRACE = 5		# seconds after QEMU marked a virtio device broken
 APPEND = ('panic=-1 oops=panic loglevel=4 iommu.strict=1')	# after console=
 
 
-class HarnessError(Exception):
-    """Bad input or a missing piece: exits 2 with a message saying what to do."""
-
-
 def die(msg):
     raise HarnessError(msg)
 
 
 # ---------------------------------------------------------------- data
 
+def model():
+    """The configuration (config/*.tsv), read once: scripts/vdma_model.py."""
+    return vdma_model.load(CONFIG)
+
+
 def read_tsv(path):
     """Rows of a tab-separated file as dicts by header (the first line that
     is not a comment); empty and '#' lines are skipped."""
-    rows, header = [], None
-    for line in Path(path).read_text().splitlines():
-        if not line.strip() or line.startswith('#'):
-            continue
-        cells = [c.strip() for c in re.split(r'\t+', line.strip('\t'))]
-        if header is None:
-            header = cells
-            continue
-        if len(cells) != len(header):
-            raise ValueError(f'{path}: row has {len(cells)} fields, header {len(header)}: {line!r}')
-        rows.append(dict(zip(header, cells)))
-    if header is None:
-        raise ValueError(f'{path}: no header')
-    return rows
+    return [cells for _, cells in vdma_model.read_tsv_lines(path)[2]]
 
 
 def table(name):
-    return read_tsv(CONFIG / f'{name}.tsv')
+    """The rows of a table of boots (config/matrix.tsv, ...: Row), or the
+    objects of config/bases.tsv, variants.tsv, arches.tsv, iommus.tsv,
+    kinds.tsv."""
+    m = model()
+    typed = dict(bases=m.bases, variants=m.variants, arches=tuple(m.arches.values()),
+                 iommus=tuple(m.iommus.values()), kinds=tuple(m.kinds.values()))
+    return list(typed[name]) if name in typed else list(m.table(name).rows)
 
 
 def table_row(name, column, value, what):
-    """The row of config/NAME.tsv whose COLUMN is VALUE; die naming WHAT."""
+    """The object of config/NAME.tsv whose COLUMN is VALUE; die naming WHAT."""
     for r in table(name):
-        if r[column] == value:
+        if getattr(r, column) == value:
             return r
     die(f"vdma: no {what} '{value}' in config/{name}.tsv")
 
 
 def base_row(base):
-    return table_row('bases', 'name', base, 'base')
+    return model().base(base)
 
 
 def base_kinds(base):
     """The device kinds a base's boots carry (config/bases.tsv, "kinds")."""
-    want = base_row(base).get('kinds', '-')
-    kinds = [k['kind'] for k in table('kinds')]
-    if want == '-':
-        return kinds
-    for k in want.split(','):
-        if k not in kinds:
-            die(f"vdma: base {base}: unknown kind '{k}' (config/kinds.tsv)")
-    return [k for k in kinds if k in want.split(',')]
+    return list(base_row(base).kinds)
 
 
 def primary_base():
-    return table('bases')[0]['name']
+    return model().primary_base.name
 
 
 def variants_of(base, tname=None):
     """The variant names that exist on a base, in config/variants.tsv order;
     with TNAME, those config/TNAME.tsv has a column for (VARIANT or
     BASE:VARIANT): the kernels its rows boot."""
-    has_series = base_row(base)['patches'] != '-'
-    cols = set(read_tsv(CONFIG / f'{tname}.tsv')[0]) if tname else None
-
-    def exists(v):
-        if v['needs'] == 'series':
-            return has_series
-        return v['needs'] == '-' or base in v['needs'].split(',')
-    return [v['name'] for v in table('variants') if exists(v)
-            and (cols is None or {v['name'], f"{base}:{v['name']}"} & cols)]
+    return model().variants_of(base, tname)
 
 
 def variant_row(name):
-    return table_row('variants', 'name', name, 'variant')
+    return model().variant(name)
 
 
 def expectation(row, base, variant):
-    """A matrix row's expectation for a variant on a base ('BASE:VARIANT'
-    column first)."""
-    over = row.get(f'{base}:{variant}', '=')
-    return over if over != '=' else row.get(variant) or '-'
+    """A row's expectation for a variant on a base ('BASE:VARIANT' column
+    first), parsed (vdma_model.Expectation)."""
+    return row.expectation(base, variant)
 
 
 def arch_row(arch):
     """A row of config/arches.tsv: how a guest kernel of that architecture
     is built and booted."""
-    return table_row('arches', 'arch', arch, 'architecture')
+    return model().arch(arch)
 
 
 def iommu_row(iommu):
-    return table_row('iommus', 'iommu', iommu, 'iommu')
+    return model().iommu(iommu)
 
 
 def arch_of(iommu):
     """The architecture a row of config/iommus.tsv boots."""
-    return iommu_row(iommu).get('arch', 'x86_64')
+    return iommu_row(iommu).arch
 
 
 def row_id(row):
     """A row's name: iommu-mode-kind, after the scenario's name where the
-    table has one (config/lifecycle.tsv)."""
-    rid = f"{row['iommu']}-{row['mode']}-{row['kind']}".replace('---', '-')
-    return f"{row['name']}-{rid}" if row.get('name') else rid
+    table has one (config/lifecycle.tsv); of a Row or of a result."""
+    if isinstance(row, Row):
+        return row.id
+    return vdma_model.row_id(row['iommu'], row['mode'], row['kind'], row.get('name') or '')
 
 
 def match_filter(row, flt):
-    """MATRIX_FILTER: words, each "FIELD=REGEX" (iommu, mode, kind, name) or a plain
-    word equal to one of those fields; all words must match.  Words are
-    separated by blanks or commas."""
-    for w in (flt or '').replace(',', ' ').split():
-        if '=' in w:
-            k, v = w.split('=', 1)
-            if k not in ('iommu', 'mode', 'kind', 'name'):
-                die(f"vdma: filter field '{k}' is not iommu, mode, kind or name")
-            if not re.fullmatch(v, row.get(k, '')):
-                return False
-        elif w not in (row['iommu'], row['mode'], row['kind'], row.get('name')):
-            return False
-    return True
+    """MATRIX_FILTER (Row.match)."""
+    return row.match(flt)
 
 
 # ---------------------------------------------------------------- scenario
@@ -187,19 +161,18 @@ class Scenario:
         column (config/kinds.tsv), with the tag each carries and what it
         must report."""
         io = iommu_row(self.iommu)
-        kinds = {r['kind']: r for r in table('kinds')}
         devs = []
         for k in self.kinds:
-            kr = kinds[k]
-            common = dict(row_kind=k, kind=kr['reports'], transport=io['bus'], ap=int(kr['ap']))
+            kr = model().kinds[k]
+            common = dict(row_kind=k, kind=kr.reports, transport=io.bus, ap=kr.ap)
             for t, tag in device_tags(kr, io):
                 devs.append(dict(common, type=t, tag=tag))
         return devs
 
     def disk_kinds(self):
         """The kinds whose boot carries a disk (virtio-blk or virtio-scsi)."""
-        kinds = {r['kind']: r for r in table('kinds')}
-        return [k for k in self.kinds if {'blk', 'scsi'} & set(kinds[k]['devices'].split())]
+        kinds = model().kinds
+        return [k for k in self.kinds if {'blk', 'scsi'} & set(kinds[k].devices)]
 
 
 def device_tags(kr, io):
@@ -208,13 +181,13 @@ def device_tags(kr, io):
     virtio-rng's the PCI slot QEMU puts it in (it has no serial: the IOMMU
     row's rng slot, else 0x10 + the kind's index), an input device's its
     serial."""
-    i, bus = int(kr['index']), io['bus']
-    rng = pci_addrs(io).get('rng')
+    i, bus = kr.index, io.bus
+    rng = io.pci_addrs().get('rng')
     slot = f'{int(rng[0].split(".")[0], 16):02x}' if rng else f'{0x10 + i:02x}'
     out, nets = [], 0
-    for t in kr['devices'].split():
+    for t in kr.devices:
         if t in ('blk', 'scsi'):
-            out.append((t, kr['kind']))
+            out.append((t, kr.kind))
         elif t == 'net':
             nets += 1
             out.append((t, f"52:54:00:12:0{i}:0{nets}"))
@@ -223,18 +196,7 @@ def device_tags(kr, io):
         elif t in ('keyboard', 'tablet'):
             out.append(('input', f"{'kbd' if t == 'keyboard' else 'tab'}{i}"))
         else:
-            die(f"vdma: kind {kr['kind']}: unknown device '{t}' (config/kinds.tsv)")
-    return out
-
-
-def pci_addrs(io):
-    """The PCI addresses an IOMMU row (config/iommus.tsv "addr") gives each
-    type of device, in the order its devices are made: {'net': ['1.0',
-    '1.1'], ...}; a type not named is placed by QEMU."""
-    out = {}
-    for w in ('' if io.get('addr', '-') == '-' else io['addr']).split():
-        t, _, a = w.partition('=')
-        out[t] = a.split(',')
+            die(f"vdma: kind {kr.kind}: unknown device '{t}' (config/kinds.tsv)")
     return out
 
 
@@ -256,7 +218,7 @@ def tsc_khz():
 
 def qemu_binary(arch='x86_64'):
     """QEMU for an architecture; $VDMA_QEMU replaces the x86_64 one."""
-    q = arch_row(arch)['qemu']
+    q = arch_row(arch).qemu
     return os.environ.get('VDMA_QEMU', q) if arch == 'x86_64' else q
 
 
@@ -280,15 +242,15 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
     list), the virtio devices are not on the command line but in PLUG, to be
     hot-added."""
     io = iommu_row(sc.iommu)
-    ar = arch_row(io.get('arch', 'x86_64'))
-    kinds = {r['kind']: r for r in table('kinds')}
+    ar = arch_row(io.arch)
+    kinds = model().kinds
     pt = {'translated': '0', 'passthrough': '1', '-': '0'}[sc.mode]
-    args = io['qemu'].split()
+    args = io.qemu.split()
     machine = len(args)		# the machine's and the IOMMU's own options end here
-    append = f"console={ar['console']} " + APPEND + f' vtest.seed={seed}'
-    if io['append'] != '-':
+    append = f"console={ar.console} " + APPEND + f' vtest.seed={seed}'
+    if io.append != '-':
         khz = tsc_khz()
-        extra = io['append'].replace('{pt}', pt)
+        extra = io.append.replace('{pt}', pt)
         if '{tsc_khz}' in extra:
             extra = extra.replace('{tsc_khz}', str(khz)) if khz else \
                 ' '.join(w for w in extra.split() if '{tsc_khz}' not in w)
@@ -296,18 +258,18 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
     for k in sc.kinds:
         if k not in kinds:
             die(f"vdma: unknown kind '{k}' (config/kinds.tsv)")
-        kr, i = kinds[k], kinds[k]['index']
-        mmio = io['bus'] == 'mmio'
+        kr, i = kinds[k], kinds[k].index
+        mmio = io.bus == 'mmio'
         if mmio:
-            if kr['mmio'] == 'x':
+            if kr.mmio == 'x':
                 die(f"vdma: kind {k} does not exist on virtio-mmio")
-            if kr['mmio'] != '-':
-                args += ['-global', kr['mmio']]
+            if kr.mmio != '-':
+                args += ['-global', kr.mmio]
             opt = ''
         else:
-            opt = ',' + kr['pci'] + ('' if io.get('pci', '-') == '-' else ',' + io['pci'])
+            opt = ',' + kr.pci + ('' if io.pci == '-' else ',' + io.pci)
 
-        addrs = {t: list(a) for t, a in pci_addrs(io).items()}
+        addrs = io.pci_addrs()
 
         def dev(name, props, pci_extra=''):
             if not mmio and addrs.get(t):
@@ -371,10 +333,10 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
              '-serial', f'file:{outdir}/console.log', '-smp', '1']
     if '-m' not in args:	# the IOMMU row may size the RAM (ppce500: above 4 GiB)
         args += ['-m', '512']
-    if ar['cpu'] != '-':
-        args += ['-cpu', ar['cpu']]
+    if ar.cpu != '-':
+        args += ['-cpu', ar.cpu]
     args += ['-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
-    return [qemu_binary(ar['arch'])] + args, append
+    return [qemu_binary(ar.arch)] + args, append
 
 
 # ---------------------------------------------------------------- running
@@ -420,7 +382,7 @@ def build_guest(src=None, dest=None, arch='x86_64'):
     src = Path(src or os.environ.get('VDMA_GUEST_SRC', TOP / 'guest' / 'vtest.c'))
     dest = Path(dest or guest_dir(arch))
     ar = arch_row(arch)
-    cross = '' if ar['cross'] == '-' else ar['cross']
+    cross = '' if ar.cross == '-' else ar.cross
     stamp = dest / 'source.sha256'
     digest = hashlib.sha256(src.read_bytes() + (TOP / 'guest' / 'vtest.c').read_bytes()
                             + cross.encode()).hexdigest()
@@ -428,7 +390,7 @@ def build_guest(src=None, dest=None, arch='x86_64'):
         return dest
     dest.mkdir(parents=True, exist_ok=True)
     flags = ['-O2', '-Wall', '-Wextra', '-Werror']
-    libc = 'libc6-dev' if ar['libc'] == '-' else ar['libc']
+    libc = 'libc6-dev' if ar.libc == '-' else ar.libc
     # the host's re-check of the disks is always built from the project's
     # own source: a mutated guest must not change the reference it is checked by
     for out, cc, c in ((('init', [cross + 'gcc', '-static'], src)),
@@ -930,19 +892,9 @@ QEMU_PATTERNS = [
         r'virtio_iommu_translate |no buffer available in event queue|'
         r'failed to remap interrupt from devid')),
 ]
-# The order in which findings name a boot's failure: the first one found is
-# its signature.  A control row names the signature it must fail with.
-SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
-              'virtio-error', 'panic', 'oops',
-              'iommu-fault',
-              'no-init', 'timeout', 'missing-device', 'unexpected-device',
-              'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
-              'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
-              'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
-ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-crashed',
-          'timeout-before-init', 'host-starved', 'protocol-mismatch', 'guest-fatal', 'garbled-console',
-          'kmsg-incomplete',
-          'dump-unparsable', 'no-result']
+# SIGNATURES (the order in which findings name a boot's failure: the first
+# one found is its signature) and ERRORS (what the harness could not test)
+# are the expectation grammar's: scripts/vdma_model.py.
 # What a device's I/O must report to count as verified, by device type.
 IO_OK = {'blk': 'ok', 'net': 'ok:64+64', 'scsi': 'ok', 'rng': 'ok', 'input': 'ok'}
 
@@ -1160,16 +1112,16 @@ def step_runs(run):
 
 
 def judge_steps(run, expect, boot):
-    """A boot with lifecycle steps (vtest.steps=): EXPECT is one expectation
-    per step, "boot" first, separated by blanks; each step's devices are
+    """A boot with lifecycle steps (vtest.steps=): EXPECT (an Expectation)
+    is one expectation per step, "boot" first; each step's devices are
     judged as a boot of their own.  What belongs to the whole boot (QEMU's
     and the kernel's messages, DMA-API debug's error count, the host's disk
     check) fails it once, after the steps.  A single "fail:SIG": the boot
     fails with SIG, judged with the last step the guest reached."""
-    want = expect.split()
+    want = list(expect.steps) or [expect]
     runs, whole = step_runs(run)
     names = [st['name'] for st in boot.steps]
-    if len(want) == 1 and want[0].startswith('fail:'):
+    if len(want) == 1 and want[0].fails:
         v = judge(runs[-1] if runs else whole, want[0])
         return replace(v, detail=f"after step {names[-1] if names else '-'}: {v.detail}")
     err = infra_error(run, boot)
@@ -1227,8 +1179,9 @@ def fault_counts(boot):
 # 0 and its opposite wants 0: swiotlb's high-water mark (bounce, nobounce),
 # the failures injected into each device's mappings in the fault step
 # (faulted; unfaulted: a device mapped with physical addresses allocates
-# nothing to map, so nothing can fail)
-COUNTED = (('bounce', 'nobounce', swiotlb_counts), ('faulted', 'unfaulted', fault_counts))
+# nothing to map, so nothing can fail).  The names: vdma_model.SUFFIX_PAIRS.
+COUNTS = {'bounce': swiotlb_counts, 'faulted': fault_counts}
+COUNTED = tuple((some, none, COUNTS[some]) for some, none in SUFFIX_PAIRS)
 SUFFIXES = tuple(x for some, none, _ in COUNTED for x in (some, none))
 
 
@@ -1245,9 +1198,11 @@ def counted_findings(boot, suffix):
 
 
 def judge(run, expect):
-    """The verdict on one boot against one expectation (a matrix cell)."""
+    """The verdict on one boot against one expectation (a matrix cell: an
+    Expectation, or its text)."""
+    expect = as_expectation(expect)
     boot = parse_console(run.get('console', ''))
-    if boot.steps or len(expect.split()) > 1:
+    if boot.steps or expect.steps:
         return judge_steps(run, expect, boot)
     err = infra_error(run, boot)
     if err:
@@ -1259,32 +1214,26 @@ def judge(run, expect):
     want = {d['tag'] for d in run['devices']}
     paths = [path_of(d) for d in boot.devices if d['tag'] in want]
     observed = '|'.join(sorted(set(paths))) or '-'
-    if expect.startswith('fail:'):
-        sig = expect[5:]
-        if sig not in SIGNATURES:
-            die(f"vdma: expectation '{expect}': unknown signature (SIGNATURES)")
+    if expect.fails:
+        sig = expect.signature
         if not found:
             return Verdict('FAIL', observed, observed, 'expected to fail, but every check passed')
         if found[0][0] == sig:
             return Verdict('PASS', sig, observed, found[0][1], found)
         return Verdict('FAIL', found[0][0], observed,
                        f'expected {sig}, failed with {found[0][0]}: {found[0][1]}', found)
-    expect, _, bounce = expect.partition('@')
-    wpath, _, wdma = expect.partition('+')
-    wdma = wdma or 'n/a'
-    if bounce not in ('',) + SUFFIXES:
-        die(f"vdma: expectation '{expect}@{bounce}': @SUFFIX is one of {', '.join(SUFFIXES)}")
-    if bounce:
-        seen, more = counted_findings(boot, bounce)
+    if expect.suffix:
+        seen, more = counted_findings(boot, expect.suffix)
         observed += seen
         found += more
     for d in boot.devices:
-        if expect == 'any':	# bisect: any path, every other check
+        if expect.any_path:	# bisect: any path, every other check
             break
         # PATH may name alternatives, A|B: a device on any of them passes
         if d['tag'] in want and d['path'] != 'mixed' and (
-                d['path'] not in wpath.split('|') or d['dma_path'] != wdma):
-            found.append(('wrong-path', f"{d['name']} {d['tag']}: {path_of(d)}, want {expect}"))
+                d['path'] not in expect.paths or d['dma_path'] != expect.dma_path):
+            found.append(('wrong-path', f"{d['name']} {d['tag']}: {path_of(d)}, "
+                                        f"want {expect.wanted}"))
     if found:
         return Verdict('FAIL', found[0][0], observed, found[0][1], found)
     return Verdict('PASS', observed, observed, f'{len(paths)} devices, I/O verified')
@@ -1299,7 +1248,7 @@ def git(*args):
 
 def series_hash(base):
     """sha256 of the base's series patches (in series order), or 'none'."""
-    d = base_row(base)['patches']
+    d = base_row(base).patches
     if d == '-':
         return 'none'
     d = TOP / d
@@ -1328,8 +1277,8 @@ def provenance(base, variants, flt, rows_run, rows_all, arches=('x86_64',)):
             kernels[v if a == 'x86_64' else f'{v}@{a}'] = built_commit(base, v, a)[:12] or '?'
     return dict(project=git('rev-parse', '--short=12', 'HEAD') or '?', arches=list(arches),
                 project_dirty=bool(git('status', '--porcelain', '--', 'scripts', 'config', 'guest')),
-                series=series_hash(base), base=base, package=b['package'],
-                version=b['version'], sha256=b['sha256'], variants=variants,
+                series=series_hash(base), base=base, package=b.package,
+                version=b.version, sha256=b.sha256, variants=variants,
                 filter=flt or '', rows=rows_run, rows_total=rows_all,
                 complete=not flt and rows_run == rows_all,
                 kernel_commits=kernels, qemu=qemu_version(),
@@ -1384,7 +1333,7 @@ def summary(results):
 def variant_commit(base, variant):
     """The commit a variant is built from: its ref in the base's tree."""
     r = subprocess.run(['git', '-C', str(BUILD / base / 'linux'), 'rev-parse', '-q', '--verify',
-                        variant_row(variant)['ref'] + '^{commit}'], capture_output=True, text=True)
+                        variant_row(variant).ref + '^{commit}'], capture_output=True, text=True)
     return r.stdout.strip()
 
 
@@ -1404,13 +1353,13 @@ def same_tree(base, want, have):
 def built_commit(base, variant, arch='x86_64'):
     """The commit the variant's kernel was built from (build.sh writes .ref
     after a successful build only)."""
-    ref = BUILD / base / 'out' / f"{arch_row(arch)['out']}-{variant}" / '.ref'
+    ref = BUILD / base / 'out' / f"{arch_row(arch).out}-{variant}" / '.ref'
     return ref.read_text().strip() if ref.exists() else ''
 
 
 def kernel_of(base, variant, arch='x86_64'):
     ar = arch_row(arch)
-    return BUILD / base / 'out' / f"{ar['out']}-{variant}" / ar['image']
+    return BUILD / base / 'out' / f"{ar.out}-{variant}" / ar.image
 
 
 def cmd_matrix(a):
@@ -1421,17 +1370,17 @@ def cmd_matrix(a):
         if v not in variants_of(base):
             die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
     flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
-    allrows = [r for r in table(tname) if r['kind'] in base_kinds(base)
-               and (not getattr(a, 'arch', None) or arch_of(r['iommu']) in a.arch)]
-    rows = [r for r in allrows if match_filter(r, flt)]
+    allrows = [r for r in table(tname) if r.kind in base_kinds(base)
+               and (not getattr(a, 'arch', None) or arch_of(r.iommu) in a.arch)]
+    rows = [r for r in allrows if r.match(flt)]
     if not rows:
         die(f"vdma: no row of config/{tname}.tsv matches filter '{flt}' "
                          "(words: iommu/mode/kind values, or FIELD=REGEX)")
     res = Path(a.out) if a.out else RESULTS / base
     res.mkdir(parents=True, exist_ok=True)
-    todo = [(v, r) for v in variants for r in rows if expectation(r, base, v) != '-']
-    arches = sorted({arch_of(r['iommu']) for r in rows}, key=lambda x: x != 'x86_64')
-    for v, ar in sorted({(v, arch_of(r['iommu'])) for v, r in todo}):
+    todo = [(v, r) for v in variants for r in rows if r.expectation(base, v).runs]
+    arches = sorted({arch_of(r.iommu) for r in rows}, key=lambda x: x != 'x86_64')
+    for v, ar in sorted({(v, arch_of(r.iommu)) for v, r in todo}):
         if a.rejudge:
             break
         how = f"BASE={base} scripts/build.sh {v}" + ('' if ar == 'x86_64' else f' {ar}')
@@ -1451,38 +1400,37 @@ def cmd_matrix(a):
 
     def one(item):
         v, r = item
-        exp = expectation(r, base, a.expect_from or v)
-        d = res / tname / v / row_id(r)
+        exp = r.expectation(base, a.expect_from or v)
+        d = res / tname / v / r.id
         if a.rejudge:
             if not (d / 'run.json').exists():
                 die(f'vdma: nothing to re-judge in {d}: run the matrix first')
         else:
-            boot = lambda: run_boot(Scenario(r['iommu'], r['mode'], [r['kind']]),
-                                    kernel_of(base, v, arch_of(r['iommu'])), d,
-                                    append='' if r.get('append', '-') == '-' else r['append'])
+            boot = lambda: run_boot(Scenario(r.iommu, r.mode, [r.kind]),
+                                    kernel_of(base, v, arch_of(r.iommu)), d,
+                                    append='' if r.append == '-' else r.append)
             boot()
         run = load_run(d)
         vd = judge(run, exp)
         if vd.signature == 'host-starved' and not a.rejudge:
             # once more, the starved boot kept beside it: an ERROR again
             # is the row's verdict
-            print(f'vdma: {v} {row_id(r)}: {vd.detail}; booting it once more', file=sys.stderr)
+            print(f'vdma: {v} {r.id}: {vd.detail}; booting it once more', file=sys.stderr)
             old = d.with_name(d.name + '.starved')
             shutil.rmtree(old, ignore_errors=True)
             d.rename(old)
             boot()
             run = load_run(d)
             vd = judge(run, exp)
-        rec = dict(variant=v, name=r.get('name', ''), iommu=r['iommu'], mode=r['mode'],
-                   kind=r['kind'], expect=exp,
+        rec = dict(variant=v, name=r.name, iommu=r.iommu, mode=r.mode,
+                   kind=r.kind, expect=str(exp),
                    result=vd.result, signature=vd.signature, observed=vd.observed,
                    detail=vd.detail, secs=run.get('secs'),
                    dir=str(d.relative_to(TOP)) if d.is_relative_to(TOP) else str(d))
         with lock:
             done[0] += 1
-            kind = f"{r['name']}:{r['kind']}" if r.get('name') else r['kind']
-            print(f"[{done[0]}/{len(todo)}] {vd.result:<5} {base} {v:<14} {r['iommu']:<6} "
-                  f"{r['mode']:<11} {kind:<12} expected {exp:<22} got {vd.signature} "
+            print(f"[{done[0]}/{len(todo)}] {vd.result:<5} {base} {v:<14} {r.iommu:<6} "
+                  f"{r.mode:<11} {r.label:<12} expected {exp:<22} got {vd.signature} "
                   f"({run.get('secs')}s)" + (f": {vd.detail}" if vd.result != 'PASS' else ''),
                   file=sys.stderr, flush=True)
         return rec
@@ -1510,13 +1458,14 @@ def cmd_demo(a):
     """Boot all kinds at once and print, per device, what it got; exit 1
     unless every device verified its I/O on the path matrix.tsv expects."""
     base = a.base or primary_base()
-    kinds = [k['kind'] for k in table('kinds') if k['kind'] in base_kinds(base)
-             and not (a.iommu == 'mmio' and k['mmio'] == 'x')]
+    forced = a.expect and parse_expectation(a.expect, 'vdma: demo --expect')
+    kinds = [k.kind for k in table('kinds') if k.kind in base_kinds(base)
+             and not (a.iommu == 'mmio' and k.mmio == 'x')]
     if a.iommu == 'mmio':
         kinds = kinds[:1]
     arch = arch_of(a.iommu)
-    rows = {r['kind']: r for r in table('matrix' if arch == 'x86_64' else 'platforms')
-            if r['iommu'] == a.iommu and r['mode'] in (a.mode, '-')}
+    rows = {r.kind: r for r in table('matrix' if arch == 'x86_64' else 'platforms')
+            if r.iommu == a.iommu and r.mode in (a.mode, '-')}
     d = Path(a.out) if a.out else RESULTS / base / f'demo-{a.variant}-{a.iommu}-{a.mode}'
     print(f'demo: booting {base} {a.variant} with {a.iommu} IOMMU ({a.mode}), '
           f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)
@@ -1536,11 +1485,12 @@ def cmd_demo(a):
     # kind's devices and disk, judged against the kind's matrix cell
     verdicts, as_base = {}, {}
     for k in kinds:
-        exp = a.expect or (expectation(rows[k], base, a.variant) if k in rows else '-')
-        if exp == 'no-regression':
+        exp = forced or (rows[k].expectation(base, a.variant) if k in rows else NOT_RUN)
+        if exp.form == 'no-regression':
             # a prefix of the series: any path, and a failure only where the
             # base kernel fails the same way (a bug the series fixes later)
-            exp, as_base[k] = 'any', expectation(rows[k], base, 'base') if k in rows else '-' 
+            exp = parse_expectation('any')
+            as_base[k] = rows[k].expectation(base, 'base') if k in rows else NOT_RUN
         sub = dict(run, devices=[x for x in run['devices'] if x['row_kind'] == k],
                    disks={k: run['disks'][k]})
         other = {x['tag'] for x in run['devices']} - {x['tag'] for x in sub['devices']}
@@ -1549,7 +1499,7 @@ def cmd_demo(a):
         ndev = sum(ln.startswith('VTEST dev ') for ln in keep)
         sub['console'] = '\n'.join(re.sub(r'^VTEST end devices=\d+', f'VTEST end devices={ndev}', ln)
                                    for ln in keep)
-        verdicts[k] = (exp, judge(sub, exp) if exp != '-' else None)
+        verdicts[k] = (exp, judge(sub, exp) if exp.runs else None)
     w = '{:<9} {:<5} {:<4} {:<13} {:<6} {:<13} {:<17} {:<3} {:<7} {:<14} {}'
     print(f"kernel {base} {a.variant}, {a.iommu} IOMMU, {a.mode}; results in {d}")
     print(w.format('device', 'type', 'bus', 'address', 'id', 'kind', 'tag', 'AP', 'path',
@@ -1567,11 +1517,12 @@ def cmd_demo(a):
             bad += 1
             continue
         # the demo shows working devices: an expected failure is no success
-        ok = vd.result == 'PASS' and not exp.startswith('fail:')
-        same = vd.result == 'FAIL' and as_base.get(k) == 'fail:' + vd.signature
+        ok = vd.result == 'PASS' and not exp.fails
+        same = vd.result == 'FAIL' and k in as_base and as_base[k].fails \
+            and as_base[k].signature == vd.signature
         print(f'  {k:<13} {vd.result}: expected {exp}, got {vd.signature}'
               + (f' ({vd.detail})' if vd.result != 'PASS' else '')
-              + ('; its I/O is expected to fail' if exp.startswith('fail:') else '')
+              + ('; its I/O is expected to fail' if exp.fails else '')
               + ('; as the base kernel: no regression' if same else ''))
         ok = ok or same
         bad += not ok
@@ -1590,11 +1541,11 @@ def cmd_guest(a):
 def cmd_variants(a):
     names = variants_of(a.base or primary_base(), a.table)
     if a.check:	# what make check builds and boots (not "long")
-        names = [n for n in names if variant_row(n).get('check', 'yes') == 'yes']
+        names = [n for n in names if variant_row(n).check == 'yes']
     if a.patches:	# the series beside the base's own: "NAME REF FOLDER" lines
         for v in (variant_row(n) for n in names):
-            if v.get('patches', '-') != '-':
-                print(v['name'], v['ref'], v['patches'])
+            if v.patches != '-':
+                print(v.name, v.ref, v.patches)
         return 0
     print(' '.join(names))
     return 0
@@ -1919,21 +1870,21 @@ def cmd_bench_brief(a):
 
 
 def platform_rows(base, arch=None):
-    return [r for r in table('platforms') if r['kind'] in base_kinds(base)
-            and (arch is None or arch_of(r['iommu']) == arch)]
+    return [r for r in table('platforms') if r.kind in base_kinds(base)
+            and (arch is None or arch_of(r.iommu) == arch)]
 
 
 def cmd_platform_arches(a):
     base = a.base or primary_base()
-    print(' '.join(dict.fromkeys(arch_of(r['iommu']) for r in platform_rows(base)
-                                 if any(expectation(r, base, v) != '-' for v in variants_of(base)))))
+    print(' '.join(dict.fromkeys(arch_of(r.iommu) for r in platform_rows(base)
+                                 if any(r.expectation(base, v).runs for v in variants_of(base)))))
     return 0
 
 
 def cmd_platform_variants(a):
     base = a.base or primary_base()
     rows = platform_rows(base, a.arch)
-    print(' '.join(v for v in variants_of(base) if any(expectation(r, base, v) != '-' for r in rows)))
+    print(' '.join(v for v in variants_of(base) if any(r.expectation(base, v).runs for r in rows)))
     return 0
 
 
