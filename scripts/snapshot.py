@@ -41,7 +41,7 @@ EXPECT = ('bypass', 'direct', 'iommu', 'direct+direct', 'bypass+phys', 'iommu+dm
 def host_checks(sc):
     """The disk images run_boot() checks on the host after a boot of SC:
     (key in run.json's disks, image name, serial)."""
-    return [(k, f'disk-{k}.img', k) for k in sc.disk_kinds()]
+    return [(tag, f, tag) for tag, f in sc.host_checks()]
 
 
 def scenario(tag, sc, plug=False):

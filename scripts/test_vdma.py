@@ -369,7 +369,7 @@ class Rows(unittest.TestCase):
                           ('scsi', 'others-ap', 1), ('rng', 'rng@16', 1), ('input', 'tab6', 1)])
         sc = vdma.Scenario('mmio', '-', ['others'])
         self.assertEqual([d['tag'] for d in sc.devices()], ['others', 'rng@mmio', 'kbd5'])
-        self.assertEqual(sc.disk_kinds(), ['others'])
+        self.assertEqual(sc.host_checks(), [('others', 'disk-others.img')])
 
     def test_qemu_arguments_of_the_other_kinds(self):
         d, guest = self.fake_guest()
