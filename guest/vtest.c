@@ -650,15 +650,17 @@ static int scan(struct vdev *devs)
 
 static uint32_t run_seed;	/* vtest.seed= on the kernel command line */
 
-static int blk_test(const struct vdev *v, char *res, size_t len)
+/*
+ * The disk image at PATH, opened with FLAGS, of the device tagged TAG: the
+ * host's half checked, the guest's written, fsync'ed and read back.
+ */
+static int image_test(const char *path, int flags, const char *tag, char *res, size_t len)
 {
-	uint32_t seed = dev_seed(run_seed, v->tag);
-	char path[64];
+	uint32_t seed = dev_seed(run_seed, tag);
 	uint8_t *buf;
 	int fd, bad;
 
-	sfmt(path, sizeof(path), "/dev/%s", v->disk);
-	fd = open(path, O_RDWR | O_DIRECT);
+	fd = open(path, flags);
 	if (fd < 0)
 		return sfmt(res, len, "bad:open:%d", errno);
 	/* fresh pages, not the heap's: taken after vtest.fill= like any buffer */
@@ -681,6 +683,15 @@ static int blk_test(const struct vdev *v, char *res, size_t len)
 	if (close(fd))
 		return sfmt(res, len, "bad:close");
 	return sfmt(res, len, "ok");
+}
+
+/* virtio-blk, virtio-scsi: the disk, read and written around the page cache. */
+static int blk_test(const struct vdev *v, char *res, size_t len)
+{
+	char path[64];
+
+	sfmt(path, sizeof(path), "/dev/%s", v->disk);
+	return image_test(path, O_RDWR | O_DIRECT, v->tag, res, len);
 }
 
 static long now_ms(void)
