@@ -5,8 +5,9 @@
  * As PID 1: list every virtio device, classify its transport and DMA path
  * (from the DMA-API debug dump), verify I/O on virtio-blk, virtio-net,
  * virtio-scsi (a disk, as virtio-blk), virtio-rng (the bytes of a file the
- * host made for it) and virtio-input (events the host sends when the guest
- * says it listens: "VTEST listen tag=SERIAL"),
+ * host made for it), virtio-input (events the host sends when the guest
+ * says it listens: "VTEST listen tag=SERIAL") and virtio-9p (a disk image
+ * in its share; no kind of config/kinds.tsv has one yet),
  * unbind the drivers and look for mappings left behind, print "VTEST ..."
  * lines on the console (the protocol of doc/protocol.md, parsed by
  * scripts/vdma.py) and reboot.
@@ -560,6 +561,15 @@ static void probe_rng(struct vdev *v)
 		sfmt(v->tag, sizeof(v->tag), "rng@%.2s", dot - 2);
 }
 
+/* virtio-9p: tagged with its mount tag (the attribute ends in a NUL or a newline). */
+static void probe_9p(struct vdev *v)
+{
+	char buf[sizeof(v->tag)];
+
+	if (!sysread(buf, sizeof(buf), "/sys/bus/virtio/devices/%s/mount_tag", v->name) && buf[0])
+		sfmt(v->tag, sizeof(v->tag), "%s", buf);
+}
+
 /* virtio-input: its event device, tagged with its serial (uniq). */
 static void probe_input(struct vdev *v)
 {
@@ -692,6 +702,27 @@ static int blk_test(const struct vdev *v, char *res, size_t len)
 
 	sfmt(path, sizeof(path), "/dev/%s", v->disk);
 	return image_test(path, O_RDWR | O_DIRECT, v->tag, res, len);
+}
+
+/*
+ * virtio-9p: its share mounted (cache=none: every read and write is a
+ * request to the host, no O_DIRECT needed), the disk image the host put in
+ * it tested as a disk's, the share unmounted (lazily: whatever the test
+ * left open is closed when its child exits, and the driver can be unbound).
+ */
+static int p9_test(const struct vdev *v, char *res, size_t len)
+{
+	char dir[64], path[96];
+
+	sfmt(dir, sizeof(dir), "/mnt-%s", v->tag);
+	if ((mkdir(dir, 0755) && errno != EEXIST) ||
+	    mount(v->tag, dir, "9p", 0, "trans=virtio,version=9p2000.L,cache=none"))
+		return sfmt(res, len, "bad:mount:%d", errno);
+	sfmt(path, sizeof(path), "%s/disk.img", dir);
+	image_test(path, O_RDWR, v->tag, res, len);
+	if (umount2(dir, MNT_DETACH) && !strcmp(res, "ok"))
+		return sfmt(res, len, "bad:umount:%d", errno);
+	return (int)strlen(res);
 }
 
 static long now_ms(void)
@@ -968,6 +999,12 @@ static const char *rng_ready(struct vdev *v, int nth)
 	return NULL;
 }
 
+static const char *tag_ready(struct vdev *v, int nth)
+{
+	(void)nth;
+	return strcmp(v->tag, "-") ? NULL : "bad:notag";
+}
+
 static const char *input_ready(struct vdev *v, int nth)
 {
 	(void)nth;
@@ -992,7 +1029,7 @@ static const struct vtype vtypes[] = {
 	{ VIRTIO_ID_RNG,	"rng",		probe_rng,	rng_ready,	rng_test,	NULL },
 	{ VIRTIO_ID_BALLOON,	"balloon",	NULL,		NULL,		NULL,		NULL },
 	{ VIRTIO_ID_SCSI,	"scsi",		probe_scsi,	disk_ready,	blk_test,	NULL },
-	{ VIRTIO_ID_9P,		"9p",		NULL,		NULL,		NULL,		NULL },
+	{ VIRTIO_ID_9P,		"9p",		probe_9p,	tag_ready,	p9_test,	NULL },
 	{ VIRTIO_ID_GPU,	"gpu",		NULL,		NULL,		NULL,		NULL },
 	{ VIRTIO_ID_INPUT,	"input",	probe_input,	input_ready,	input_test,	NULL },
 	{ VIRTIO_ID_VSOCK,	"vsock",	NULL,		NULL,		NULL,		NULL },

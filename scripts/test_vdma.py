@@ -707,6 +707,40 @@ class DeviceTypes(unittest.TestCase):
         self.assertIn('  k2            PASS: expected bypass, got bypass\n', out.getvalue())
         self.assertIn('demo: 2 passed, 0 failed', out.getvalue())
 
+    def test_a_kind_with_a_9p_share(self):
+        """virtio-9p, a type in no kind of config/kinds.tsv: what a kind
+        with it would boot (README: How to add a device type)."""
+        d = Model.folder(self, kinds={4: 'k3\t3\tmodern\t0\tdisable-legacy=on\t-\t9p blk'})
+        self.addCleanup(vdma_model.reset)
+        self.addCleanup(setattr, vdma, 'CONFIG', vdma.CONFIG)
+        vdma.CONFIG = d
+        out, guest = Rows.fake_guest(self)
+        sc = vdma.Scenario('none', '-', ['k3'])
+        argv, _ = vdma.qemu_command(sc, 'bzImage', 'initrd', out, 7, guest)
+        line = ' '.join(argv)
+        self.assertIn(f'-fsdev local,id=fs31,path={out}/9p-fs31,security_model=none '
+                      '-device virtio-9p-pci,fsdev=fs31,mount_tag=fs31,disable-legacy=on '
+                      f'-drive file={out}/disk-k3.img,', line)
+        self.assertTrue((out / '9p-fs31' / 'disk.img').exists())	# vtest-host --mkimg
+        self.assertEqual([(x['type'], x['tag']) for x in sc.devices()], [('9p', 'fs31'), ('blk', 'k3')])
+        # the host checks its image after the boot, as a disk's, by its tag
+        self.assertEqual(sc.host_checks(), [('fs31', '9p-fs31/disk.img'), ('k3', 'disk-k3.img')])
+        self.assertEqual(vdma_model.DEVICE_TYPES['9p'].driver('mmio'), 'virtio-9p-device')
+        # plugged: the share stays on the command line, the device is hot-added
+        plug = []
+        argv, _ = vdma.qemu_command(sc, 'bzImage', 'initrd', out, 7, guest, plug=plug)
+        self.assertIn(f'local,id=fs31,path={out}/9p-fs31,security_model=none', argv)
+        self.assertEqual(plug[0], dict(driver='virtio-9p-pci', fsdev='fs31', mount_tag='fs31',
+                                       **{'disable-legacy': 'on'}, bus='rp1', id='hp1'))
+        # the judge: its I/O and its host check
+        run = self.fake_boot(sc, 'bzImage', out / 'boot')
+        self.assertEqual(vdma.judge(vdma.load_run(out / 'boot'), 'bypass').result, 'PASS')
+        run['disks']['fs31'] = 'bad@1024'
+        vdma.save_run(out / 'boot', run)
+        v = vdma.judge(vdma.load_run(out / 'boot'), 'bypass')
+        self.assertEqual((v.result, v.signature, v.detail),
+                         ('FAIL', 'disk-mismatch', 'host check of disk fs31: bad@1024'))
+
     @staticmethod
     def fake_boot(sc, kernel, outdir):
         """A boot whose guest found every device of SC, its I/O verified,

@@ -362,7 +362,8 @@ class DeviceType:
 # device_tags(); doc/protocol.md).  A disk's serial is the kind; a NIC is one
 # of two on the kind's QEMU hub, its tag its MAC; virtio-rng has no serial:
 # its tag is the PCI slot QEMU puts it in (the IOMMU row's rng address, else
-# 0x10 + the kind's index); an input device's tag is its serial.
+# 0x10 + the kind's index); an input device's tag is its serial; a 9p
+# share's its mount tag.
 DEVICE_TYPES = {t.name: t for t in (
     DeviceType('blk', 'blk', 'virtio-blk', '{k}', 'drive=d{i},serial={k}', 'ok',
                backend=('-drive', 'file={file},format=raw,if=none,id=d{i},cache=writethrough'),
@@ -381,6 +382,11 @@ DEVICE_TYPES = {t.name: t for t in (
                events=True),
     DeviceType('tablet', 'input', 'virtio-tablet', 'tab{i}', 'id={tag},serial={tag}', 'ok',
                events=True),
+    # a share with a disk image in it, tested as a disk's; in no kind yet
+    # (README: How to add a device type)
+    DeviceType('9p', '9p', 'virtio-9p', 'fs{i}{n}', 'fsdev=fs{i}{n},mount_tag={tag}', 'ok',
+               backend=('-fsdev', 'local,id=fs{i}{n},path={dir},security_model=none'),
+               file='9p-{tag}/disk.img', make='--mkimg', checked=True),
 )}
 
 
