@@ -5,8 +5,9 @@
  * As PID 1: list every virtio device, classify its transport and DMA path
  * (from the DMA-API debug dump), verify I/O on virtio-blk, virtio-net,
  * virtio-scsi (a disk, as virtio-blk), virtio-rng (the bytes of a file the
- * host made for it) and virtio-input (events the host sends when the guest
- * says it listens: "VTEST listen tag=SERIAL"),
+ * host made for it), virtio-input (events the host sends when the guest
+ * says it listens: "VTEST listen tag=SERIAL") and virtio-9p (a disk image
+ * in its share; no kind of config/kinds.tsv has one yet),
  * unbind the drivers and look for mappings left behind, print "VTEST ..."
  * lines on the console (the protocol of doc/protocol.md, parsed by
  * scripts/vdma.py) and reboot.
@@ -34,6 +35,7 @@
 #include <glob.h>
 #include <linux/if_packet.h>
 #include <linux/input.h>
+#include <linux/virtio_ids.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -73,6 +75,32 @@
  */
 #define VTEST_PROTO	1
 
+struct vdev;
+
+/*
+ * A virtio device type vtest knows (vtypes[], with the tests), by its ID
+ * (<linux/virtio_ids.h>):
+ *   name:  its type= in "VTEST dev" lines;
+ *   probe: (probe()) sets the tag the host gave the device (scripts/vdma.py,
+ *          its DeviceType) and finds what its test needs; NULL: none;
+ *   ready: (do_io(), before its test) NULL, or the io= result when the test
+ *          cannot run; NTH: the devices of the type before this one;
+ *   test:  its I/O test, in a child with a watchdog (run_test()): writes the
+ *          io= result ("ok", "ok:..." or "bad:..."); NULL: the type is not
+ *          tested (nor unbound);
+ *   peer:  a type tested in pairs (run once for both, v->peer the other):
+ *          whether W can be V's peer; NULL: one device at a time.
+ * scripts/vdma.py's DEVICE_TYPES are the host's side of the tested ones.
+ */
+struct vtype {
+	int id;
+	const char *name;
+	void (*probe)(struct vdev *v);
+	const char *(*ready)(struct vdev *v, int nth);
+	int (*test)(const struct vdev *v, char *res, size_t len);
+	int (*peer)(const struct vdev *v, const struct vdev *w);
+};
+
 struct vdev {
 	char name[32];		/* virtioN */
 	char ppath[256];	/* sysfs path of the parent (transport) device */
@@ -82,7 +110,9 @@ struct vdev {
 	char unbind[16], leaks[16];
 	char ifname[IFNAMSIZ], disk[32], evdev[32], rng[32];
 	unsigned char mac[6];
-	int vtype, ap, paired;
+	const struct vtype *t;	/* its entry of vtypes[]; NULL: a type vtest does not know */
+	struct vdev *peer;	/* a type tested in pairs: the other device of the pair */
+	int vtype, ap;
 };
 
 struct dmap {			/* one DMA-API debug dump entry */
@@ -476,6 +506,26 @@ static int first_glob(char *name, size_t len, const char *fmt, const char *arg)
 	return ok ? 0 : -1;
 }
 
+/* virtio-blk: its disk, tagged with its serial. */
+static void probe_blk(struct vdev *v)
+{
+	char buf[256];
+
+	if (!first_entry(v->disk, sizeof(v->disk), "/sys/bus/virtio/devices/%s/block", v->name) &&
+	    !sysread(buf, sizeof(buf), "/sys/block/%s/serial", v->disk) && buf[0])
+		sfmt(v->tag, sizeof(v->tag), "%s", buf);
+}
+
+/* virtio-net: its interface, tagged with its MAC. */
+static void probe_net(struct vdev *v)
+{
+	if (first_entry(v->ifname, sizeof(v->ifname), "/sys/bus/virtio/devices/%s/net", v->name))
+		return;
+	sysread(v->tag, sizeof(v->tag), "/sys/class/net/%s/address", v->ifname);
+	sscanf(v->tag, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &v->mac[0],
+	       &v->mac[1], &v->mac[2], &v->mac[3], &v->mac[4], &v->mac[5]);
+}
+
 /* virtio-scsi: its disk, tagged with the serial of SCSI VPD page 0x80. */
 static void probe_scsi(struct vdev *v)
 {
@@ -500,6 +550,26 @@ static void probe_scsi(struct vdev *v)
 	sfmt(v->tag, sizeof(v->tag), "%.*s", len, (char *)pg + 4);
 }
 
+/* virtio-rng: no serial; tagged with the PCI slot the host chose. */
+static void probe_rng(struct vdev *v)
+{
+	const char *dot = strrchr(v->parent, '.');
+
+	if (!strcmp(v->transport, "mmio"))
+		strcpy(v->tag, "rng@mmio");
+	else if (dot && dot - v->parent >= 2)
+		sfmt(v->tag, sizeof(v->tag), "rng@%.2s", dot - 2);
+}
+
+/* virtio-9p: tagged with its mount tag (the attribute ends in a NUL or a newline). */
+static void probe_9p(struct vdev *v)
+{
+	char buf[sizeof(v->tag)];
+
+	if (!sysread(buf, sizeof(buf), "/sys/bus/virtio/devices/%s/mount_tag", v->name) && buf[0])
+		sfmt(v->tag, sizeof(v->tag), "%s", buf);
+}
+
 /* virtio-input: its event device, tagged with its serial (uniq). */
 static void probe_input(struct vdev *v)
 {
@@ -514,11 +584,11 @@ static void probe_input(struct vdev *v)
 	first_glob(v->evdev, sizeof(v->evdev), "/sys/bus/virtio/devices/%s/event*", path);
 }
 
+/* The entry of vtypes[] (below, with the tests) of a device type ID, or NULL. */
+static const struct vtype *vtype_of(int id);
+
 static void probe(struct vdev *v)
 {
-	static const char *names[24] = { [1] = "net", [2] = "blk", [3] = "console",
-		[4] = "rng", [5] = "balloon", [8] = "scsi", [9] = "9p",
-		[16] = "gpu", [18] = "input", [19] = "vsock", [23] = "iommu" };
 	const char *sys = "/sys/bus/virtio/devices/%s/%s";
 	char buf[256], *slash;
 
@@ -536,8 +606,9 @@ static void probe(struct vdev *v)
 
 	sysread(buf, sizeof(buf), sys, v->name, "device");
 	v->vtype = strtol(buf, NULL, 0);
-	if (v->vtype > 0 && v->vtype < 24 && names[v->vtype])
-		sfmt(v->type, sizeof(v->type), "%s", names[v->vtype]);
+	v->t = vtype_of(v->vtype);
+	if (v->t)
+		sfmt(v->type, sizeof(v->type), "%s", v->t->name);
 	else
 		sfmt(v->type, sizeof(v->type), "%d", v->vtype);
 	if (sysread(buf, sizeof(buf), sys, v->name, "features") || strlen(buf) < 34) {
@@ -556,28 +627,8 @@ static void probe(struct vdev *v)
 		     "/sys/kernel/debug/virtio/%s/map", v->name) || !v->dma_path[0]))
 		strcpy(v->dma_path, "n/a");
 	v->dma_path[strcspn(v->dma_path, " \t\n")] = '\0';
-
-	if (v->vtype == 2 && !first_entry(v->disk, sizeof(v->disk),
-					  "/sys/bus/virtio/devices/%s/block", v->name)) {
-		if (!sysread(buf, sizeof(buf), "/sys/block/%s/serial", v->disk) && buf[0])
-			sfmt(v->tag, sizeof(v->tag), "%s", buf);
-	} else if (v->vtype == 1 && !first_entry(v->ifname, sizeof(v->ifname),
-						 "/sys/bus/virtio/devices/%s/net", v->name)) {
-		sysread(v->tag, sizeof(v->tag), "/sys/class/net/%s/address", v->ifname);
-		sscanf(v->tag, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &v->mac[0],
-		       &v->mac[1], &v->mac[2], &v->mac[3], &v->mac[4], &v->mac[5]);
-	} else if (v->vtype == 8) {
-		probe_scsi(v);
-	} else if (v->vtype == 4) {	/* no serial: the PCI slot the host chose */
-		const char *dot = strrchr(v->parent, '.');
-
-		if (!strcmp(v->transport, "mmio"))
-			strcpy(v->tag, "rng@mmio");
-		else if (dot && dot - v->parent >= 2)
-			sfmt(v->tag, sizeof(v->tag), "rng@%.2s", dot - 2);
-	} else if (v->vtype == 18) {
-		probe_input(v);
-	}
+	if (v->t && v->t->probe)
+		v->t->probe(v);
 }
 
 static int cmp_vdev(const void *a, const void *b)
@@ -609,15 +660,17 @@ static int scan(struct vdev *devs)
 
 static uint32_t run_seed;	/* vtest.seed= on the kernel command line */
 
-static int blk_test(const struct vdev *v, char *res, size_t len)
+/*
+ * The disk image at PATH, opened with FLAGS, of the device tagged TAG: the
+ * host's half checked, the guest's written, fsync'ed and read back.
+ */
+static int image_test(const char *path, int flags, const char *tag, char *res, size_t len)
 {
-	uint32_t seed = dev_seed(run_seed, v->tag);
-	char path[64];
+	uint32_t seed = dev_seed(run_seed, tag);
 	uint8_t *buf;
 	int fd, bad;
 
-	sfmt(path, sizeof(path), "/dev/%s", v->disk);
-	fd = open(path, O_RDWR | O_DIRECT);
+	fd = open(path, flags);
 	if (fd < 0)
 		return sfmt(res, len, "bad:open:%d", errno);
 	/* fresh pages, not the heap's: taken after vtest.fill= like any buffer */
@@ -640,6 +693,36 @@ static int blk_test(const struct vdev *v, char *res, size_t len)
 	if (close(fd))
 		return sfmt(res, len, "bad:close");
 	return sfmt(res, len, "ok");
+}
+
+/* virtio-blk, virtio-scsi: the disk, read and written around the page cache. */
+static int blk_test(const struct vdev *v, char *res, size_t len)
+{
+	char path[64];
+
+	sfmt(path, sizeof(path), "/dev/%s", v->disk);
+	return image_test(path, O_RDWR | O_DIRECT, v->tag, res, len);
+}
+
+/*
+ * virtio-9p: its share mounted (cache=none: every read and write is a
+ * request to the host, no O_DIRECT needed), the disk image the host put in
+ * it tested as a disk's, the share unmounted (lazily: whatever the test
+ * left open is closed when its child exits, and the driver can be unbound).
+ */
+static int p9_test(const struct vdev *v, char *res, size_t len)
+{
+	char dir[64], path[96];
+
+	sfmt(dir, sizeof(dir), "/mnt-%s", v->tag);
+	if ((mkdir(dir, 0755) && errno != EEXIST) ||
+	    mount(v->tag, dir, "9p", 0, "trans=virtio,version=9p2000.L,cache=none"))
+		return sfmt(res, len, "bad:mount:%d", errno);
+	sfmt(path, sizeof(path), "%s/disk.img", dir);
+	image_test(path, O_RDWR, v->tag, res, len);
+	if (umount2(dir, MNT_DETACH) && !strcmp(res, "ok"))
+		return sfmt(res, len, "bad:umount:%d", errno);
+	return (int)strlen(res);
 }
 
 static long now_ms(void)
@@ -894,7 +977,80 @@ static int input_test(const struct vdev *v, char *res, size_t len)
 	return sfmt(res, len, "ok");
 }
 
-static void run_test(struct vdev *v, struct vdev *peer, char *res, size_t len)
+/* ---- device types: vtypes[] (struct vtype) ---- */
+
+/* What a type's test needs, found by probe(): NULL, or the io= result without it. */
+static const char *disk_ready(struct vdev *v, int nth)
+{
+	(void)nth;
+	return v->disk[0] ? NULL : "bad:nodisk";
+}
+
+static const char *net_ready(struct vdev *v, int nth)
+{
+	(void)nth;
+	return v->ifname[0] ? NULL : "bad:nonetdev";
+}
+
+/* virtio-rng names its hwrng by probe order, as scan() lists the devices */
+static const char *rng_ready(struct vdev *v, int nth)
+{
+	sfmt(v->rng, sizeof(v->rng), "virtio_rng.%d", nth);
+	return NULL;
+}
+
+static const char *tag_ready(struct vdev *v, int nth)
+{
+	(void)nth;
+	return strcmp(v->tag, "-") ? NULL : "bad:notag";
+}
+
+static const char *input_ready(struct vdev *v, int nth)
+{
+	(void)nth;
+	return v->evdev[0] ? NULL : "bad:noevdev";
+}
+
+/* Two NICs are a pair when their MACs differ in the last byte only. */
+static int net_peer(const struct vdev *v, const struct vdev *w)
+{
+	return w->ifname[0] && !memcmp(v->mac, w->mac, 5);
+}
+
+static int net_pair_test(const struct vdev *v, char *res, size_t len)
+{
+	return net_test(v, v->peer, res, len);
+}
+
+static const struct vtype vtypes[] = {
+	{ VIRTIO_ID_NET,	"net",		probe_net,	net_ready,	net_pair_test,	net_peer },
+	{ VIRTIO_ID_BLOCK,	"blk",		probe_blk,	disk_ready,	blk_test,	NULL },
+	{ VIRTIO_ID_CONSOLE,	"console",	NULL,		NULL,		NULL,		NULL },
+	{ VIRTIO_ID_RNG,	"rng",		probe_rng,	rng_ready,	rng_test,	NULL },
+	{ VIRTIO_ID_BALLOON,	"balloon",	NULL,		NULL,		NULL,		NULL },
+	{ VIRTIO_ID_SCSI,	"scsi",		probe_scsi,	disk_ready,	blk_test,	NULL },
+	{ VIRTIO_ID_9P,		"9p",		probe_9p,	tag_ready,	p9_test,	NULL },
+	{ VIRTIO_ID_GPU,	"gpu",		NULL,		NULL,		NULL,		NULL },
+	{ VIRTIO_ID_INPUT,	"input",	probe_input,	input_ready,	input_test,	NULL },
+	{ VIRTIO_ID_VSOCK,	"vsock",	NULL,		NULL,		NULL,		NULL },
+	{ VIRTIO_ID_IOMMU,	"iommu",	NULL,		NULL,		NULL,		NULL },
+};
+
+static const struct vtype *vtype_of(int id)
+{
+	for (size_t i = 0; i < sizeof(vtypes) / sizeof(vtypes[0]); i++)
+		if (vtypes[i].id == id)
+			return &vtypes[i];
+	return NULL;
+}
+
+/* A device whose I/O is tested (and which is unbound): its type has a test. */
+static int tested(const struct vdev *v)
+{
+	return v->t && v->t->test;
+}
+
+static void run_test(struct vdev *v, char *res, size_t len)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	long t0 = now_ms(), left;
@@ -912,14 +1068,7 @@ static void run_test(struct vdev *v, struct vdev *peer, char *res, size_t len)
 		char buf[64] = "bad:?";
 
 		alarm(WATCHDOG_S);
-		if (v->vtype == 2 || v->vtype == 8)
-			blk_test(v, buf, sizeof(buf));
-		else if (v->vtype == 4)
-			rng_test(v, buf, sizeof(buf));
-		else if (v->vtype == 18)
-			input_test(v, buf, sizeof(buf));
-		else
-			net_test(v, peer, buf, sizeof(buf));
+		v->t->test(v, buf, sizeof(buf));
 		_exit(write(p[1], buf, strlen(buf)) < 0);
 	}
 	close(p[1]);
@@ -953,42 +1102,38 @@ static void do_io(struct vdev *devs, int n)
 	if (sock >= 0)
 		close(sock);
 
-	for (int i = 0, rngs = 0; i < n; i++) {
+	/* each tested device in scan()'s order, a pair at its first device */
+	for (int i = 0; i < n; i++) {
 		struct vdev *v = &devs[i];
+		const char *why;
+		int nth = 0;
 
-		if (v->vtype == 2 || v->vtype == 8) {
-			if (v->disk[0])
-				run_test(v, NULL, v->io, sizeof(v->io));
-			else
-				strcpy(v->io, "bad:nodisk");
-		} else if (v->vtype == 4) {
-			/* virtio-rng names its hwrng by probe order, as we list them */
-			sfmt(v->rng, sizeof(v->rng), "virtio_rng.%d", rngs++);
-			run_test(v, NULL, v->io, sizeof(v->io));
-		} else if (v->vtype == 18) {
-			if (v->evdev[0])
-				run_test(v, NULL, v->io, sizeof(v->io));
-			else
-				strcpy(v->io, "bad:noevdev");
-		}
-		if (v->vtype != 1 || v->paired)
+		if (!tested(v) || v->peer)
 			continue;
-		if (!v->ifname[0]) {
-			strcpy(v->io, "bad:nonetdev");
+		for (int j = 0; j < i; j++)
+			nth += devs[j].t == v->t;
+		why = v->t->ready ? v->t->ready(v, nth) : NULL;
+		if (why) {
+			sfmt(v->io, sizeof(v->io), "%s", why);
+			continue;
+		}
+		if (!v->t->peer) {
+			run_test(v, v->io, sizeof(v->io));
 			continue;
 		}
 		if (strncmp(v->io, "bad:", 4))
 			strcpy(v->io, "bad:nopeer");
-		for (int j = i + 1; j < n; j++) {	/* peer: same MAC but the last byte */
+		for (int j = i + 1; j < n; j++) {	/* its peer: the next one that can be */
 			struct vdev *w = &devs[j];
 
-			if (w->vtype != 1 || !w->ifname[0] || w->paired ||
-			    memcmp(v->mac, w->mac, 5))
+			if (w->t != v->t || w->peer || !v->t->peer(v, w))
 				continue;
-			v->paired = w->paired = 1;
+			v->peer = w;
+			w->peer = v;
+			/* a NIC that did not come up: both keep what failed */
 			if (!strncmp(v->io, "bad:if", 6) || !strncmp(w->io, "bad:if", 6))
 				break;
-			run_test(v, w, v->io, sizeof(v->io));
+			run_test(v, v->io, sizeof(v->io));
 			sfmt(w->io, sizeof(w->io), "%s", v->io);
 			break;
 		}
@@ -996,12 +1141,6 @@ static void do_io(struct vdev *devs, int n)
 }
 
 /* ---- unbinding: what the drivers leave mapped ---- */
-
-/* The device types whose I/O is tested: net, blk, rng, scsi, input. */
-static int tested(int vtype)
-{
-	return vtype == 1 || vtype == 2 || vtype == 4 || vtype == 8 || vtype == 18;
-}
 
 static void unbind(struct vdev *v)
 {
@@ -1497,7 +1636,7 @@ static int test_once(struct vdev *devs, int io)
 		do_io(devs, n);
 	read_dump(&m);
 	for (int i = 0; i < n; i++)
-		if (tested(devs[i].vtype))
+		if (tested(&devs[i]))
 			unbind(&devs[i]);
 	read_dump(&after);
 	out("VTEST dump available=%d entries=%d unparsed=%d", m.avail,
@@ -1543,7 +1682,7 @@ static void soak(struct vdev *devs, const char *cmdline, int io)
 	memset(devs, 0, MAXDEV * sizeof(*devs));
 	n = scan(devs);		/* unbound by the test before */
 	for (int i = 0; i < n; i++)
-		if (tested(devs[i].vtype))
+		if (tested(&devs[i]))
 			sfmt(name[nd++], sizeof(name[0]), "%s", devs[i].name);
 	for (int c = 1; c <= cycles; c++) {
 		int failed = 0;
@@ -1556,7 +1695,7 @@ static void soak(struct vdev *devs, const char *cmdline, int io)
 		if (io)
 			do_io(devs, n);
 		for (int i = 0; i < n; i++) {
-			if (!tested(devs[i].vtype))
+			if (!tested(&devs[i]))
 				continue;
 			if (io && strcmp(devs[i].io, "ok") && strncmp(devs[i].io, "ok:", 3) && !failed++)
 				sfmt(why, sizeof(why), "cycle%d:%s:io=%s", c, devs[i].name, devs[i].io);
@@ -1616,7 +1755,7 @@ static int run_plug(struct vdev *devs, const char *cmdline, int io)
 		total += n;
 		/* the devices the host hot-plugged: not virtio-iommu, which stays */
 		for (i = 0; i < n; i++)
-			if (tested(devs[i].vtype) && !strcmp(devs[i].transport, "pci"))
+			if (tested(&devs[i]) && !strcmp(devs[i].transport, "pci"))
 				sfmt(bdf[nb++], sizeof(bdf[0]), "%s", devs[i].parent);
 		out("VTEST want unplug round=%d", r);
 		for (i = 0; i < 400 && !gone; i++) {
@@ -1656,7 +1795,7 @@ static int run_steps(struct vdev *devs, const char *cmdline, int io)
 		out("VTEST step name=boot result=ok");
 	total = n = test_once(devs, io);
 	for (int i = 0; i < n; i++)
-		if (tested(devs[i].vtype) && !strcmp(devs[i].transport, "pci"))
+		if (tested(&devs[i]) && !strcmp(devs[i].transport, "pci"))
 			sfmt(bdf[nb++], sizeof(bdf[0]), "%s", devs[i].parent);
 	for (step = strtok_r(steps, ",", &save); step; step = strtok_r(NULL, ",", &save)) {
 		sfmt(res, sizeof(res), nb ? "ok" : "bad:nodevice");

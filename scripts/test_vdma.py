@@ -369,7 +369,7 @@ class Rows(unittest.TestCase):
                           ('scsi', 'others-ap', 1), ('rng', 'rng@16', 1), ('input', 'tab6', 1)])
         sc = vdma.Scenario('mmio', '-', ['others'])
         self.assertEqual([d['tag'] for d in sc.devices()], ['others', 'rng@mmio', 'kbd5'])
-        self.assertEqual(sc.disk_kinds(), ['others'])
+        self.assertEqual(sc.host_checks(), [('others', 'disk-others.img')])
 
     def test_qemu_arguments_of_the_other_kinds(self):
         d, guest = self.fake_guest()
@@ -658,6 +658,108 @@ class Model(unittest.TestCase):
         vdma_model.reset()
         self.assertIsNot(vdma.model(), m)
         self.assertEqual(len(reads), 2 * len(files))
+
+
+class DeviceTypes(unittest.TestCase):
+    """One table of device types on each side: vtypes[] of guest/vtest.c,
+    DEVICE_TYPES of scripts/vdma_model.py."""
+
+    def test_the_guest_tests_the_types_the_host_makes(self):
+        """The types vtest.c tests (an entry of vtypes[] with a test) are
+        the types the guest reports for DEVICE_TYPES; every ID is a
+        VIRTIO_ID_* of <linux/virtio_ids.h>, once."""
+        src = (vdma.TOP / 'guest' / 'vtest.c').read_text()
+        table = re.search(r'vtypes\[\] = \{\n(.*?)\n\};', src, re.S).group(1)
+        rows = re.findall(r'\{ (\w+),\s+"(\w+)",\s+(\w+),\s+(\w+),\s+(\w+),\s+(\w+) \},',
+                          table)
+        self.assertEqual(len(rows), len(table.strip().splitlines()), table)
+        self.assertTrue(all(r[0].startswith('VIRTIO_ID_') for r in rows), rows)
+        self.assertEqual(len({r[0] for r in rows}), len(rows))
+        self.assertEqual(len({r[1] for r in rows}), len(rows))
+        self.assertEqual({r[1] for r in rows if r[4] != 'NULL'}, set(vdma.GUEST_TYPES))
+        for name, t in vdma_model.DEVICE_TYPES.items():
+            self.assertEqual(t.name, name)
+
+    def test_every_type_of_a_kind_is_known(self):
+        for k in vdma.table('kinds'):
+            for d in k.devices:
+                self.assertIn(d, vdma_model.DEVICE_TYPES, k.kind)
+
+    def test_demo_of_a_kind_without_a_disk(self):
+        """vdma.py demo judges each kind on its own, with its own disks:
+        a kind without one has none (it raised KeyError)."""
+        d = Model.folder(self, kinds={3: 'k2\t2\tmodern\t1\tdisable-legacy=on\tx\tnet net'})
+        self.addCleanup(vdma_model.reset)
+        for name, value in (('CONFIG', d), ('run_boot', self.fake_boot),
+                            ('need_qemu', lambda arch: None)):
+            self.addCleanup(setattr, vdma, name, getattr(vdma, name))
+            setattr(vdma, name, value)
+        kernel = d / 'bzImage'
+        kernel.write_bytes(b'')
+        from contextlib import redirect_stdout, redirect_stderr
+        import io
+        out = io.StringIO()
+        with redirect_stdout(out), redirect_stderr(io.StringIO()):
+            rc = vdma.main(['demo', 'series', 'none', '-', '--base', 'b1', '--kernel', str(kernel),
+                            '--out', str(d / 'o'), '--expect', 'bypass'])
+        self.assertEqual(rc, 0, out.getvalue())
+        self.assertIn('host disk checks: k1=ok\n', out.getvalue())
+        self.assertIn('  k2            PASS: expected bypass, got bypass\n', out.getvalue())
+        self.assertIn('demo: 2 passed, 0 failed', out.getvalue())
+
+    def test_a_kind_with_a_9p_share(self):
+        """virtio-9p, a type in no kind of config/kinds.tsv: what a kind
+        with it would boot (README: How to add a device type)."""
+        d = Model.folder(self, kinds={4: 'k3\t3\tmodern\t0\tdisable-legacy=on\t-\t9p blk'})
+        self.addCleanup(vdma_model.reset)
+        self.addCleanup(setattr, vdma, 'CONFIG', vdma.CONFIG)
+        vdma.CONFIG = d
+        out, guest = Rows.fake_guest(self)
+        sc = vdma.Scenario('none', '-', ['k3'])
+        argv, _ = vdma.qemu_command(sc, 'bzImage', 'initrd', out, 7, guest)
+        line = ' '.join(argv)
+        self.assertIn(f'-fsdev local,id=fs31,path={out}/9p-fs31,security_model=none '
+                      '-device virtio-9p-pci,fsdev=fs31,mount_tag=fs31,disable-legacy=on '
+                      f'-drive file={out}/disk-k3.img,', line)
+        self.assertTrue((out / '9p-fs31' / 'disk.img').exists())	# vtest-host --mkimg
+        self.assertEqual([(x['type'], x['tag']) for x in sc.devices()], [('9p', 'fs31'), ('blk', 'k3')])
+        # the host checks its image after the boot, as a disk's, by its tag
+        self.assertEqual(sc.host_checks(), [('fs31', '9p-fs31/disk.img'), ('k3', 'disk-k3.img')])
+        self.assertEqual(vdma_model.DEVICE_TYPES['9p'].driver('mmio'), 'virtio-9p-device')
+        # plugged: the share stays on the command line, the device is hot-added
+        plug = []
+        argv, _ = vdma.qemu_command(sc, 'bzImage', 'initrd', out, 7, guest, plug=plug)
+        self.assertIn(f'local,id=fs31,path={out}/9p-fs31,security_model=none', argv)
+        self.assertEqual(plug[0], dict(driver='virtio-9p-pci', fsdev='fs31', mount_tag='fs31',
+                                       **{'disable-legacy': 'on'}, bus='rp1', id='hp1'))
+        # the judge: its I/O and its host check
+        run = self.fake_boot(sc, 'bzImage', out / 'boot')
+        self.assertEqual(vdma.judge(vdma.load_run(out / 'boot'), 'bypass').result, 'PASS')
+        run['disks']['fs31'] = 'bad@1024'
+        vdma.save_run(out / 'boot', run)
+        v = vdma.judge(vdma.load_run(out / 'boot'), 'bypass')
+        self.assertEqual((v.result, v.signature, v.detail),
+                         ('FAIL', 'disk-mismatch', 'host check of disk fs31: bad@1024'))
+
+    @staticmethod
+    def fake_boot(sc, kernel, outdir):
+        """A boot whose guest found every device of SC, its I/O verified,
+        and whose host checks passed."""
+        devs = sc.devices()
+        lines = [BEGIN, 'VTEST dump available=1 entries=0 unparsed=0']
+        for n, x in enumerate(devs):
+            lines.append(f"VTEST dev name=virtio{n} type={x['type']} transport={x['transport']} "
+                         f"addr=0000:00:{n + 1:02x}.0 id=0x1041 kind={x['kind']} tag={x['tag']} "
+                         f"ap={x['ap']} path=bypass maps=0 direct=0 bounced=0 dma_path=n/a "
+                         f"io={vdma.GUEST_TYPES[x['type']].io_ok} unbind=ok leaks=0")
+        lines += ['VTEST dmadebug errors=0 available=1', 'VTEST swiotlb hiwater=- available=0',
+                  'VTEST kmsgsum lines=0 shown=0 lost=0', f'VTEST end devices={len(devs)}']
+        outdir.mkdir(parents=True)
+        (outdir / 'console.log').write_text('\n'.join(lines) + '\n')
+        (outdir / 'qemu.log').write_text('')
+        return vdma.save_run(outdir, dict(status='exited', rc=0, secs=1, seed=7, timeout=60,
+                                          disks={t: 'ok' for t, _ in sc.host_checks()},
+                                          devices=devs, kernel=str(kernel), error=''))
 
 
 class Runner(unittest.TestCase):

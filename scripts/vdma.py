@@ -41,8 +41,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import vdma_model
-from vdma_model import (NOT_RUN, SIGNATURES, SUFFIX_PAIRS, HarnessError, Row,
-                        as_expectation, parse_expectation)
+from vdma_model import (GUEST_TYPES, NOT_RUN, SIGNATURES, SUFFIX_PAIRS, HarnessError, Row,
+                        as_expectation, device_fields, parse_expectation)
 
 TOP = Path(__file__).resolve().parent.parent
 CONFIG = TOP / 'config'
@@ -169,35 +169,39 @@ class Scenario:
                 devs.append(dict(common, type=t, tag=tag))
         return devs
 
-    def disk_kinds(self):
-        """The kinds whose boot carries a disk (virtio-blk or virtio-scsi)."""
-        kinds = model().kinds
-        return [k for k in self.kinds if {'blk', 'scsi'} & set(kinds[k].devices)]
+    def host_checks(self):
+        """The files the host checks after the boot (DeviceType.checked: the
+        disks of virtio-blk and virtio-scsi): (tag, file in the boot's
+        folder), run.json's "disks" by tag."""
+        io = iommu_row(self.iommu)
+        return [(f['tag'], f['file']) for k in self.kinds
+                for t, f in device_fields(model().kind(k), io) if t.checked]
 
 
 def device_tags(kr, io):
-    """(type, tag) of each device of a kinds.tsv row booted on an IOMMU row
-    (config/iommus.tsv): a disk's serial is the kind, a NIC's tag its MAC,
-    virtio-rng's the PCI slot QEMU puts it in (it has no serial: the IOMMU
-    row's rng slot, else 0x10 + the kind's index), an input device's its
-    serial."""
-    i, bus = kr.index, io.bus
-    rng = io.pci_addrs().get('rng')
-    slot = f'{int(rng[0].split(".")[0], 16):02x}' if rng else f'{0x10 + i:02x}'
-    out, nets = [], 0
-    for t in kr.devices:
-        if t in ('blk', 'scsi'):
-            out.append((t, kr.kind))
-        elif t == 'net':
-            nets += 1
-            out.append((t, f"52:54:00:12:0{i}:0{nets}"))
-        elif t == 'rng':
-            out.append((t, 'rng@mmio' if bus == 'mmio' else f'rng@{slot}'))
-        elif t in ('keyboard', 'tablet'):
-            out.append(('input', f"{'kbd' if t == 'keyboard' else 'tab'}{i}"))
-        else:
-            die(f"vdma: kind {kr.kind}: unknown device '{t}' (config/kinds.tsv)")
-    return out
+    """(type the guest reports, tag) of each device of a kinds.tsv row
+    booted on an IOMMU row (config/iommus.tsv): DeviceType.tag
+    (scripts/vdma_model.py DEVICE_TYPES)."""
+    return [(t.guest, f['tag']) for t, f in device_fields(kr, io)]
+
+
+def device_arg(t, f, bus, addrs, opt):
+    """The -device argument of a device of type T with fields F on BUS;
+    ADDRS: the PCI addresses the IOMMU row has left for each type (taken
+    from); OPT: the kind's and the IOMMU row's properties."""
+    arg = f"{t.driver(bus)},{t.props.format(**f)}"
+    if bus != 'mmio':
+        arg += t.pci_props
+        if addrs.get(t.guest):
+            # a given address; the first function of a slot that others
+            # share is made multifunction
+            a = addrs[t.guest].pop(0)
+            slot, _, fn = a.partition('.')
+            arg += f',addr=0x{a}' + (',multifunction=on' if fn in ('', '0') and any(
+                b.partition('.')[0] == slot for b in addrs[t.guest]) else '')
+        elif t.placed:
+            arg += f",addr=0x{f['slot']}"
+    return arg + opt
 
 
 def tsc_khz():
@@ -258,7 +262,7 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
     for k in sc.kinds:
         if k not in kinds:
             die(f"vdma: unknown kind '{k}' (config/kinds.tsv)")
-        kr, i = kinds[k], kinds[k].index
+        kr = kinds[k]
         mmio = io.bus == 'mmio'
         if mmio:
             if kr.mmio == 'x':
@@ -270,43 +274,15 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
             opt = ',' + kr.pci + ('' if io.pci == '-' else ',' + io.pci)
 
         addrs = io.pci_addrs()
-
-        def dev(name, props, pci_extra=''):
-            if not mmio and addrs.get(t):
-                # a given address; the first function of a slot that
-                # others share is made multifunction
-                a = addrs[t].pop(0)
-                slot, _, fn = a.partition('.')
-                pci_extra += f',addr=0x{a}' + (',multifunction=on' if fn in ('', '0') and any(
-                    b.partition('.')[0] == slot for b in addrs[t]) else '')
-            elif not mmio and t == 'rng':	# its tag is its slot
-                pci_extra += f",addr=0x{tag.split('@')[1]}"
-            return ['-device', f"virtio-{name}-{'device' if mmio else 'pci'},{props}"
-                    f"{'' if mmio else pci_extra}{opt}"]
-        for t, tag in device_tags(kr, io):
-            if t in ('blk', 'scsi'):
-                img = outdir / f'disk-{k}.img'
-                subprocess.run([str(guest / 'vtest-host'), '--mkimg', str(img), k, str(seed)],
-                               check=True)
-                args += ['-drive', f'file={img},format=raw,if=none,id=d{i},cache=writethrough']
-                if t == 'blk':
-                    args += dev('blk', f'drive=d{i},serial={k}')
-                else:
-                    args += dev('scsi', f'id=scsi{i}') + [
-                        '-device', f'scsi-hd,bus=scsi{i}.0,drive=d{i},serial={k}']
-            elif t == 'net':
-                n = tag[-1]
-                args += ['-netdev', f'hubport,id=n{i}{n},hubid={i}']
-                args += dev('net', f'netdev=n{i}{n},mac={tag}', ',romfile=')
-            elif t == 'rng':
-                f = outdir / f'rng-{k}.bin'
-                subprocess.run([str(guest / 'vtest-host'), '--mkrng', str(f), tag, str(seed)],
-                               check=True)
-                args += ['-object', f'rng-random,id=rng{i},filename={f}']
-                args += dev('rng', f'rng=rng{i}')
-            elif t == 'input':
-                args += dev('keyboard' if tag.startswith('kbd') else 'tablet',
-                            f'id={tag},serial={tag}')
+        for t, f in device_fields(kr, io):
+            f = dict(f, file=str(outdir / f['file']), dir=str(outdir / f['dir']))
+            if t.file:
+                Path(f['dir']).mkdir(parents=True, exist_ok=True)
+                subprocess.run([str(guest / 'vtest-host'), t.make, f['file'], f['tag'],
+                                str(seed)], check=True)
+            args += [a.format(**f) for a in t.backend]
+            args += ['-device', device_arg(t, f, io.bus, addrs, opt)]
+            args += [a.format(**f) for a in t.after]
     if plug is not None:
         # vtest.plug=: the devices are hot-added by the host when the guest
         # asks (run_boot); each gets a PCIe root port of its own.  Disks are
@@ -455,7 +431,7 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
                        f'in the System.map of {kernel}')
             return save_run(outdir, run)
         extra_append += f' vtest.faultat={r[0]:#x}-{r[1]:#x}'
-    inputs = {d['tag'] for d in run['devices'] if d['type'] == 'input'}
+    inputs = {d['tag'] for d in run['devices'] if GUEST_TYPES[d['type']].events}
     qdir = tempfile.mkdtemp(prefix='vdma-')	# a short socket path
     qmp = f'{qdir}/qmp'
     plug = [] if 'vtest.plug=' in extra_append else None
@@ -510,11 +486,10 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
         time.sleep(0.25)
     run.update(status=status, rc=p.returncode, secs=round(time.monotonic() - start, 1))
     shutil.rmtree(qdir, ignore_errors=True)
-    for k in sc.disk_kinds():
-        r = subprocess.run([str(guest / 'vtest-host'), '--checkimg',
-                            str(outdir / f'disk-{k}.img'), k, str(seed)],
-                           capture_output=True, text=True)
-        run['disks'][k] = (r.stdout.strip() or r.stderr.strip() or 'bad:nooutput')
+    for tag, f in sc.host_checks():
+        r = subprocess.run([str(guest / 'vtest-host'), '--checkimg', str(outdir / f), tag,
+                            str(seed)], capture_output=True, text=True)
+        run['disks'][tag] = (r.stdout.strip() or r.stderr.strip() or 'bad:nooutput')
     return save_run(outdir, run)
 
 
@@ -895,8 +870,9 @@ QEMU_PATTERNS = [
 # SIGNATURES (the order in which findings name a boot's failure: the first
 # one found is its signature) and ERRORS (what the harness could not test)
 # are the expectation grammar's: scripts/vdma_model.py.
-# What a device's I/O must report to count as verified, by device type.
-IO_OK = {'blk': 'ok', 'net': 'ok:64+64', 'scsi': 'ok', 'rng': 'ok', 'input': 'ok'}
+# What a device's I/O must report to count as verified: its DeviceType's
+# io_ok (scripts/vdma_model.py DEVICE_TYPES, by the type the guest reports:
+# GUEST_TYPES).
 
 
 @dataclass
@@ -940,7 +916,7 @@ def findings(run, boot):
             out.append(('unexpected-device', f"{d['name']} repeats tag {d['tag']}"))
         elif d['tag'] in want:
             seen[d['tag']] = d
-        elif d['type'] in IO_OK:
+        elif d['type'] in GUEST_TYPES:
             out.append(('unexpected-device', f"{d['name']} {d['type']} tag={d['tag']}"))
     if boot.end:
         missing = [t for t in want if t not in seen]
@@ -954,7 +930,7 @@ def findings(run, boot):
                 out.append((sig, f"{d['name']} {tag}: {key}={d[key]}, want {w[key]}"))
         if d['ap'] != str(w['ap']):
             out.append(('wrong-ap', f"{d['name']} {tag}: ap={d['ap']}, want {w['ap']}"))
-        if d['io'] != IO_OK.get(d['type']):
+        if d['type'] not in GUEST_TYPES or d['io'] != GUEST_TYPES[d['type']].io_ok:
             out.append(('io-error', f"{d['name']} {tag}: io={d['io']}"))
         if d['path'] == 'mixed':
             out.append(('mixed-path', f"{d['name']} {tag}: {d['direct']} of {d['maps']} mappings D==P"))
@@ -963,9 +939,11 @@ def findings(run, boot):
         if d['unbind'] != 'ok':
             out.append(('unbind-error', f"{d['name']} {tag}: unbind={d['unbind']}"))
     if boot.end:
-        kinds = {d['row_kind'] for d in run['devices'] if d['type'] in ('blk', 'scsi')}
+        # the files the host checks after the boot (DeviceType.checked), by tag
+        tags = {d['tag'] for d in run['devices']
+                if d['type'] in GUEST_TYPES and GUEST_TYPES[d['type']].checked}
         disks = run.get('disks', {})
-        for k in sorted(kinds | set(disks)):
+        for k in sorted(tags | set(disks)):
             if disks.get(k) != 'ok':
                 out.append(('disk-mismatch', f"host check of disk {k}: {disks.get(k, 'not checked')}"))
     out += soak_findings(boot) + plug_findings(run, boot)
@@ -1491,8 +1469,10 @@ def cmd_demo(a):
             # base kernel fails the same way (a bug the series fixes later)
             exp = parse_expectation('any')
             as_base[k] = rows[k].expectation(base, 'base') if k in rows else NOT_RUN
-        sub = dict(run, devices=[x for x in run['devices'] if x['row_kind'] == k],
-                   disks={k: run['disks'][k]})
+        devs = [x for x in run['devices'] if x['row_kind'] == k]
+        # the kind's disks (by tag): none for a kind without one
+        sub = dict(run, devices=devs, disks={t: r for t, r in run['disks'].items()
+                                             if t in {x['tag'] for x in devs}})
         other = {x['tag'] for x in run['devices']} - {x['tag'] for x in sub['devices']}
         keep = [ln for ln in run['console'].splitlines()
                 if not ln.startswith('VTEST dev ') or fields(ln).get('tag') not in other]

@@ -9,6 +9,8 @@ objects, once per config folder (cached; reset() forgets it, for tests):
   Arch      config/arches.tsv    how a guest of an architecture is built, booted
   Iommu     config/iommus.tsv    how QEMU makes an IOMMU row
   Kind      config/kinds.tsv     a kind of virtio device
+  DeviceType DEVICE_TYPES        a type of virtio device (a word of a kind's
+                                 devices): its QEMU device, tag, I/O result
   Row       a row of a table of boots (ROW_TABLES: config/matrix.tsv,
             lifecycle.tsv, platforms.tsv), with its Expectation per column
 
@@ -319,7 +321,109 @@ class Iommu:
         return cls(**cells)
 
 
-DEVICE_TYPES = ('blk', 'net', 'scsi', 'rng', 'keyboard', 'tablet')
+@dataclass(frozen=True)
+class DeviceType:
+    """A type of virtio device a kind can carry (a word of the devices
+    column of config/kinds.tsv): how QEMU makes it, the tag it carries and
+    what the guest must report of it.  Everything a device type is on the
+    host side; guest/vtest.c's vtypes[] is its guest side (type= name, how
+    the tag is read, the I/O test).
+
+    The strings are format templates of the device's fields (device_fields()):
+    {i} the kind's index, {k} the kind, {n} the device's number among the
+    kind's devices of the type (1, 2, ...), {slot} the PCI slot the type is
+    placed at (hex; 'mmio' on virtio-mmio), {tag}, {file} and {dir} (the
+    path of FILE in the boot's folder and its folder)."""
+    name: str			# in config/kinds.tsv's devices column
+    guest: str			# type= of the guest's VTEST dev line
+    qemu: str			# QEMU's device: -pci appended on PCI, -device on mmio
+    tag: str			# the tag the guest reports: a serial, MAC, slot, ...
+    props: str			# the device's properties
+    io_ok: str			# io= of a device whose I/O the guest verified
+    backend: tuple[str, ...] = ()	# QEMU arguments before the device
+    after: tuple[str, ...] = ()	# and after it
+    pci_props: str = ''		# properties on PCI only (before its address)
+    file: str = ''		# a file vtest-host makes for the guest in the
+				# boot's folder, with MAKE ('': none)
+    make: str = ''		# vtest-host --mkimg (a disk image) or --mkrng
+    checked: bool = False	# the host checks FILE after the boot (vtest-host
+				# --checkimg, run.json "disks" by tag): disk-mismatch
+    placed: bool = False	# at PCI slot {slot} when the IOMMU row gives it no
+				# address (its tag names the slot)
+    events: bool = False	# the host sends it input events over QMP when the
+				# guest says "VTEST listen tag=TAG"
+
+    def driver(self, bus: str) -> str:
+        """QEMU's device name on a bus of config/iommus.tsv (pci, mmio)."""
+        return f"{self.qemu}-{'device' if bus == 'mmio' else 'pci'}"
+
+
+# Every device type, by its name in config/kinds.tsv (tags: scripts/vdma.py
+# device_tags(); doc/protocol.md).  A disk's serial is the kind; a NIC is one
+# of two on the kind's QEMU hub, its tag its MAC; virtio-rng has no serial:
+# its tag is the PCI slot QEMU puts it in (the IOMMU row's rng address, else
+# 0x10 + the kind's index); an input device's tag is its serial; a 9p
+# share's its mount tag.
+DEVICE_TYPES = {t.name: t for t in (
+    DeviceType('blk', 'blk', 'virtio-blk', '{k}', 'drive=d{i},serial={k}', 'ok',
+               backend=('-drive', 'file={file},format=raw,if=none,id=d{i},cache=writethrough'),
+               file='disk-{k}.img', make='--mkimg', checked=True),
+    DeviceType('net', 'net', 'virtio-net', '52:54:00:12:0{i}:0{n}', 'netdev=n{i}{n},mac={tag}',
+               'ok:64+64', backend=('-netdev', 'hubport,id=n{i}{n},hubid={i}'),
+               pci_props=',romfile='),
+    DeviceType('scsi', 'scsi', 'virtio-scsi', '{k}', 'id=scsi{i}', 'ok',
+               backend=('-drive', 'file={file},format=raw,if=none,id=d{i},cache=writethrough'),
+               after=('-device', 'scsi-hd,bus=scsi{i}.0,drive=d{i},serial={k}'),
+               file='disk-{k}.img', make='--mkimg', checked=True),
+    DeviceType('rng', 'rng', 'virtio-rng', 'rng@{slot}', 'rng=rng{i}', 'ok',
+               backend=('-object', 'rng-random,id=rng{i},filename={file}'),
+               file='rng-{k}.bin', make='--mkrng', placed=True),
+    DeviceType('keyboard', 'input', 'virtio-keyboard', 'kbd{i}', 'id={tag},serial={tag}', 'ok',
+               events=True),
+    DeviceType('tablet', 'input', 'virtio-tablet', 'tab{i}', 'id={tag},serial={tag}', 'ok',
+               events=True),
+    # a share with a disk image in it, tested as a disk's; in no kind yet
+    # (README: How to add a device type)
+    DeviceType('9p', '9p', 'virtio-9p', 'fs{i}{n}', 'fsdev=fs{i}{n},mount_tag={tag}', 'ok',
+               backend=('-fsdev', 'local,id=fs{i}{n},path={dir},security_model=none'),
+               file='9p-{tag}/disk.img', make='--mkimg', checked=True),
+)}
+
+
+def _by_guest(types):
+    """{type= the guest reports: DeviceType}; the types sharing a guest
+    type (keyboard, tablet: input) must agree on what the host judges."""
+    out = {}
+    for t in types.values():
+        o = out.setdefault(t.guest, t)
+        if (o.io_ok, o.checked, o.events) != (t.io_ok, t.checked, t.events):
+            raise ValueError(f'device types {o.name} and {t.name} are both the guest\'s '
+                             f'{t.guest} but differ in io_ok, checked or events')
+    return out
+
+
+# The types by the type= the guest reports (findings(): IO_OK, disks).
+GUEST_TYPES = _by_guest(DEVICE_TYPES)
+
+
+def device_fields(kind: Kind, iommu: Iommu) -> list[tuple[DeviceType, dict[str, str]]]:
+    """Each device of a kind booted on an IOMMU row, in its devices column's
+    order: its type and its fields (DeviceType's format fields, {file} and
+    {dir} relative to the boot's folder)."""
+    mmio = iommu.bus == 'mmio'
+    out, count = [], {}
+    for name in kind.devices:
+        t = DEVICE_TYPES[name]
+        count[name] = count.get(name, 0) + 1
+        given = iommu.pci_addrs().get(t.guest)
+        slot = 'mmio' if mmio else (f'{int(given[0].split(".")[0], 16):02x}' if given
+                                    else f'{0x10 + kind.index:02x}')
+        f = dict(i=str(kind.index), k=kind.kind, n=str(count[name]), slot=slot)
+        f['tag'] = t.tag.format(**f)
+        f['file'] = t.file.format(**f)
+        f['dir'] = str(Path(f['file']).parent) if t.file else ''
+        out.append((t, f))
+    return out
 
 
 @dataclass(frozen=True)
