@@ -36,6 +36,9 @@ PY
 		python3 "$top/scripts/vdma.py" bench-brief "$res/bench.json"
 		echo
 	fi
+	if [ -f "$RES/bisect.log" ]; then
+		echo "make bisect ($(date_of "$RES/bisect.log")): $(grep -E '^bisect: (every|first)' "$RES/bisect.log" | tail -n 1 | sed 's/^bisect: //')"
+	fi
 	# a complete run only (mutants.sh writes provenance for all rows)
 	if [ -f "$res/mutants.tap.prov" ]; then
 		echo "KUnit mutants ($(date_of "$res/mutants.tap")): $(tail -n 1 "$res/mutants.tap" | sed 's/^mutants: //')"
