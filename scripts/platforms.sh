@@ -3,7 +3,8 @@
 # architecture of config/platforms.tsv (config/arches.tsv) for every variant
 # its rows expect something of, and boot and judge the rows
 # (vdma.py matrix --table platforms).
-# usage: [PLATFORMS="arm64 ..."] platforms.sh      (default: every architecture)
+# usage: [PLATFORMS="arm64 ..."] [VARIANTS="series ..."] platforms.sh
+# (default: every architecture, every variant with rows)
 # Kernels are built in a work tree of their own (build/BASE/wt-platforms),
 # so that this can run beside other steps.  Results:
 # build/results/BASE/platforms.{txt,ktap,json}.
@@ -24,11 +25,13 @@ if [ ! -e "$wt/.git" ]; then
 fi
 start=$(date +%s)
 for a in $want; do
-	for v in $(vdma platform-variants --base "$BASE" --arch "$a"); do
+	have=$(vdma platform-variants --base "$BASE" --arch "$a")
+	for v in ${VARIANTS:-$have}; do
+		case " $have " in *" $v "*) ;; *) die "platforms: no $a rows for variant '$v' (have: $have)" ;; esac
 		say "platforms: $a $v kernel ($(( $(date +%s) - start ))s)"
 		KTREE=$wt "$top/scripts/build.sh" "$v" "$a" ||
 			die "platforms: the $a $v kernel does not build"
 	done
 done
 say "platforms: booting ($(( $(date +%s) - start ))s)"
-vdma matrix --base "$BASE" --table platforms --arch $want
+vdma matrix --base "$BASE" --table platforms --arch $want ${VARIANTS:-}
