@@ -147,6 +147,8 @@ class Protocol(unittest.TestCase):
             'VTEST kmsg level=4 a warning',
             'VTEST kmsg level=4',
             'VTEST kmsgsum lines=100 shown=2 lost=0',
+            'VTEST xsk name=virtio2 tag=52:54:00:12:03:02 from=52:54:00:12:03:01 reset=1 '
+            'result=ok frames=64 corrupt=0 dup=0 maps=256 direct=256 left=0',
             'VTEST end devices=1']
 
     def error(self, lines):
