@@ -7,7 +7,9 @@
  * virtio-scsi (a disk, as virtio-blk), virtio-rng (the bytes of a file the
  * host made for it), virtio-input (events the host sends when the guest
  * says it listens: "VTEST listen tag=SERIAL") and virtio-9p (a disk image
- * in its share; no kind of config/kinds.tsv has one yet),
+ * in its share; no kind of config/kinds.tsv has one yet); with vtest.xsk=1
+ * also a NIC pair's frames through an AF_XDP socket bound zero-copy to the
+ * receiver's queue 0 (raw bpf() and AF_XDP, no libbpf: "VTEST xsk"),
  * unbind the drivers and look for mappings left behind, print "VTEST ..."
  * lines on the console (the protocol of doc/protocol.md, parsed by
  * scripts/vdma.py) and reboot.
@@ -26,6 +28,11 @@
  *   vtest --input TAG SEED             the 8 values the host sends to the
  *                                      input device TAG (keys: 0..25 for
  *                                      a..z; tablet: X positions 1..32767)
+ *   vtest --xsk SENDER RECEIVER [zerocopy|copy] [drv|skb] [SEED]
+ *                                      the guest's XSK test between two
+ *                                      interfaces of the host (a veth pair:
+ *                                      copy mode; zero-copy needs a driver
+ *                                      that has it), its "VTEST xsk" line
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -33,13 +40,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
 #include <linux/if_packet.h>
+#include <linux/if_xdp.h>
 #include <linux/input.h>
 #include <linux/virtio_ids.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +61,7 @@
 #include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -327,6 +339,8 @@ static int rng_runs(const uint8_t *buf, int n, uint32_t seed)
 	return runs;
 }
 
+static int xsk_host(int argc, char **argv);
+
 static int host_mode(int argc, char **argv)
 {
 	static uint8_t buf[HALF * SECT];
@@ -341,9 +355,12 @@ static int host_mode(int argc, char **argv)
 			printf("%u%c", v[i], i == NINPUT - 1 ? '\n' : ' ');
 		return 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "--xsk"))
+		return xsk_host(argc, argv);
 	if (argc != 5) {
 		fprintf(stderr, "usage: vtest --mkimg|--checkimg|--mkrng FILE SERIAL SEED\n"
-			"       vtest --input TAG SEED\n");
+			"       vtest --input TAG SEED\n"
+			"       vtest --xsk SENDER RECEIVER [zerocopy|copy] [drv|skb] [SEED]\n");
 		return 2;
 	}
 	seed = dev_seed(strtoul(argv[4], NULL, 0), argv[3]);
@@ -751,6 +768,36 @@ struct rxstat {
 	int ngood, corrupt, dup, stray;
 };
 
+/* Whether F (N bytes, of our ethertype) is one of our frames at all. */
+static int vtest_frame(const uint8_t *f, ssize_t n)
+{
+	return n >= 19 && !memcmp(f + 14, "VTST", 4);
+}
+
+/*
+ * One frame of our ethertype received on b's side from a, counted in st:
+ * every receive path (a packet socket, an XSK socket's RX ring) checks
+ * its frames so.
+ */
+static void check_frame(const uint8_t *f, ssize_t n, const struct vdev *a,
+			const struct vdev *b, struct rxstat *st)
+{
+	uint8_t want[FRAME];
+
+	if (!vtest_frame(f, n) || memcmp(f + 6, a->mac, 6)) {
+		st->corrupt++;		/* not our frame, or not a's: only a sends to b */
+		return;
+	}
+	if (f[18] < NFRAMES)
+		frame(want, a, b, f[18]);
+	if (f[18] >= NFRAMES || n != FRAME || memcmp(f, want, n))
+		st->corrupt++;
+	else if (st->good[f[18]])
+		st->dup++;
+	else
+		st->good[f[18]] = 1, st->ngood++;
+}
+
 /*
  * Receive frames from a on rx (bound to b's interface, index bidx) for up to
  * ms.  The sender's own outgoing frames and frames seen on any other
@@ -759,8 +806,8 @@ struct rxstat {
 static void rx_frames(int rx, int bidx, const struct vdev *a, const struct vdev *b,
 		      int ms, struct rxstat *st)
 {
-	uint8_t f[2048], want[FRAME];
 	struct pollfd pfd = { .fd = rx, .events = POLLIN };
+	uint8_t f[2048];
 
 	for (; poll(&pfd, 1, ms) > 0; ms = 0) {
 		struct sockaddr_ll from;
@@ -770,26 +817,11 @@ static void rx_frames(int rx, int bidx, const struct vdev *a, const struct vdev 
 
 		if (n < 0)
 			break;
-		if (n < 19 || memcmp(f + 14, "VTST", 4)) {
-			st->corrupt++;		/* our ethertype, not our frame */
-			continue;
-		}
-		if (from.sll_ifindex != bidx || from.sll_pkttype == PACKET_OUTGOING) {
+		if (vtest_frame(f, n) &&
+		    (from.sll_ifindex != bidx || from.sll_pkttype == PACKET_OUTGOING))
 			st->stray++;
-			continue;
-		}
-		if (memcmp(f + 6, a->mac, 6)) {
-			st->corrupt++;		/* only a sends to b's interface */
-			continue;
-		}
-		if (f[18] < NFRAMES)
-			frame(want, a, b, f[18]);
-		if (f[18] >= NFRAMES || n != FRAME || memcmp(f, want, n))
-			st->corrupt++;
-		else if (st->good[f[18]])
-			st->dup++;
 		else
-			st->good[f[18]] = 1, st->ngood++;
+			check_frame(f, n, a, b, st);
 	}
 }
 
@@ -891,6 +923,428 @@ static int net_test(const struct vdev *a, const struct vdev *b, char *res, size_
 	return sfmt(res, len, "bad:%d+%d,corrupt=%d,dup=%d,stray=%d",
 		    ab.ngood, ba.ngood, ab.corrupt + ba.corrupt, ab.dup + ba.dup,
 		    ab.stray + ba.stray);
+}
+
+/* ---- AF_XDP (vtest.xsk=1): the pair's frames through an XSK socket ---- */
+
+#ifndef AF_XDP
+#define AF_XDP		44
+#endif
+#ifndef SOL_XDP
+#define SOL_XDP		283
+#endif
+#define XSK_CHUNK	4096	/* a UMEM frame */
+#define XSK_NCHUNK	256	/* the UMEM (1 MiB); every ring has this many entries */
+#define XSK_FIELDS	7	/* the child's answer: result and six counts */
+#define VIRTIO_F_RING_RESET_BIT	40
+
+static int xsk_on;		/* vtest.xsk=1 on the kernel command line */
+static int xsk_verbose;		/* host mode: the verifier's log on stderr */
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* An errno by its name (EINVAL), for the host's signatures: the numbers differ by arch. */
+static const char *errname(int e)
+{
+	static char num[16];
+	const char *name = strerrorname_np(e);
+
+	if (name)
+		return name;
+	sfmt(num, sizeof(num), "%d", e);
+	return num;
+}
+
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+
+/*
+ * The XDP program, raw eBPF (no libbpf): a frame of our ethertype goes to
+ * the XSK socket of its receive queue, bpf_redirect_map(&xskmap,
+ * ctx->rx_queue_index, XDP_PASS) (XDP_PASS: the action when the queue has
+ * no socket); any other frame, and a frame too short for an Ethernet
+ * header, to the stack.  MAPFD is the XSKMAP's (BPF_PSEUDO_MAP_FD).
+ * Returns the number of instructions (15) in p.
+ */
+static int xsk_prog(struct bpf_insn *p, int mapfd)
+{
+	int n = 0, short_frame, other;
+
+	p[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1,
+		      offsetof(struct xdp_md, data), 0);
+	p[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1,
+		      offsetof(struct xdp_md, data_end), 0);
+	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_2, 0, 0);
+	p[n++] = INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, 14);
+	short_frame = n;	/* if (data + 14 > data_end) goto pass */
+	p[n++] = INSN(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, 0, 0);
+	p[n++] = INSN(BPF_LDX | BPF_MEM | BPF_H, BPF_REG_4, BPF_REG_2, 12, 0);
+	other = n;		/* if (ethertype != ETH_P_VTEST) goto pass */
+	p[n++] = INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, htons(ETH_P_VTEST));
+	p[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1,
+		      offsetof(struct xdp_md, rx_queue_index), 0);
+	p[n++] = INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, mapfd);
+	p[n++] = INSN(0, 0, 0, 0, 0);	/* the 64-bit immediate's upper half */
+	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, XDP_PASS);
+	p[n++] = INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect_map);
+	p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	p[short_frame].off = n - short_frame - 1;
+	p[other].off = n - other - 1;
+	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_PASS);	/* pass: */
+	p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return n;
+}
+
+struct xring {			/* a ring of the socket, mapped */
+	void *map;
+	size_t len;
+	uint32_t *prod, *cons;
+	void *desc;
+};
+
+struct xsk {
+	int mapfd, progfd, linkfd, fd;
+	uint8_t *umem;
+	struct xring fill, rx;
+};
+
+static int xsk_ring(int fd, const struct xdp_ring_offset *o, off_t pgoff, size_t dsize,
+		    struct xring *r)
+{
+	r->len = o->desc + XSK_NCHUNK * dsize;
+	r->map = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, pgoff);
+	if (r->map == MAP_FAILED) {
+		r->map = NULL;
+		return -1;
+	}
+	r->prod = (uint32_t *)((char *)r->map + o->producer);
+	r->cons = (uint32_t *)((char *)r->map + o->consumer);
+	r->desc = (char *)r->map + o->desc;
+	return 0;
+}
+
+/* UMEM chunk ADDR to the fill ring (it has room: it has an entry for every chunk). */
+static void xsk_fill(struct xring *fr, uint64_t addr)
+{
+	uint32_t prod = *fr->prod;	/* the only producer */
+
+	((uint64_t *)fr->desc)[prod % XSK_NCHUNK] = addr;
+	__atomic_store_n(fr->prod, prod + 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The frames on the RX ring for up to ms, each checked as rx_frames()
+ * checks a packet socket's (the program passes only our ethertype) and its
+ * chunk given back to the fill ring.
+ */
+static void xsk_rx(struct xsk *x, const struct vdev *a, const struct vdev *b, int ms,
+		   struct rxstat *st)
+{
+	struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
+
+	for (; poll(&pfd, 1, ms) > 0; ms = 0) {
+		uint32_t prod = __atomic_load_n(x->rx.prod, __ATOMIC_ACQUIRE), cons = *x->rx.cons;
+
+		if (cons == prod)
+			break;
+		for (; cons != prod; cons++) {
+			const struct xdp_desc *d = (const struct xdp_desc *)x->rx.desc +
+						   cons % XSK_NCHUNK;
+
+			if (d->addr + d->len > (uint64_t)XSK_NCHUNK * XSK_CHUNK)
+				st->corrupt++;
+			else
+				check_frame(x->umem + d->addr, d->len, a, b, st);
+			xsk_fill(&x->fill, d->addr & ~(uint64_t)(XSK_CHUNK - 1));
+		}
+		__atomic_store_n(x->rx.cons, cons, __ATOMIC_RELEASE);
+	}
+}
+
+/* The physical addresses of the UMEM's pages (/proc/self/pagemap): their number, or -1. */
+static int xsk_phys(const uint8_t *umem, unsigned long long *phys, int max)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int fd = open("/proc/self/pagemap", O_RDONLY), n = XSK_NCHUNK * XSK_CHUNK / pg;
+
+	for (int i = 0; fd >= 0 && i < n && i < max; i++) {
+		uint64_t e = 0;
+
+		if (pread(fd, &e, 8, (off_t)((uintptr_t)umem / pg + i) * 8) != 8 ||
+		    !(e >> 63) || !(e & ((1ULL << 55) - 1)))
+			n = -1;		/* not present, or no PFN without CAP_SYS_ADMIN */
+		else
+			phys[i] = (e & ((1ULL << 55) - 1)) * pg;
+	}
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 || n > max ? -1 : n;
+}
+
+/*
+ * The UMEM's pages (PHYS, N) DMA-API debug holds mapped for the transport
+ * device PARENT, and those with D == P: the device receives into the
+ * socket's own memory at physical addresses.  "n/a" without the dump.
+ */
+static void xsk_maps(const unsigned long long *phys, int n, const char *parent,
+		     char *maps, char *direct, size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct maps m = { 0 };
+	int cnt = 0, eq = 0;
+
+	read_dump(&m);
+	for (int j = 0; j < m.n; j++)
+		for (int i = 0; i < n && !strcmp(m.e[j].dev, parent); i++)
+			if (m.e[j].p >= phys[i] && m.e[j].p < phys[i] + pg) {
+				cnt++;
+				eq += m.e[j].p == m.e[j].d;
+				break;
+			}
+	sfmt(maps, len, m.avail && n >= 0 ? "%d" : "n/a", cnt);
+	sfmt(direct, len, m.avail && n >= 0 ? "%d" : "n/a", eq);
+	free(m.e);
+}
+
+/*
+ * vtest.xsk=1, after the pair's net_test: b's XDP program redirects the
+ * frames of our ethertype to an AF_XDP socket bound to b's queue 0 with
+ * BIND_FLAGS (in the guest XDP_ZEROCOPY: the driver maps the socket's UMEM
+ * with its device's DMA API and receives into it), a sends the frames
+ * net_test sends, each checked as net_test checks them.  The steps, in
+ * order, each named with its errno when it fails (bad:STEP:ERRNO, e.g.
+ * bad:bind:EINVAL): map (BPF_MAP_CREATE of the XSKMAP), prog
+ * (BPF_PROG_LOAD), attach (BPF_LINK_CREATE to b with XDP_FLAGS: the
+ * program goes with the link's file, also when the watchdog kills us),
+ * socket, umem (XDP_UMEM_REG), rings (fill, completion and RX rings),
+ * mmap (the fill and RX rings), bind, insert (the socket into the XSKMAP),
+ * sender (a's packet socket), send; then the frames: bad:nolink (frame 0
+ * never came), bad:frames (one missing, corrupt or twice).  The answer:
+ * "RESULT FRAMES CORRUPT DUP MAPS DIRECT LEFT" (xsk_report()): MAPS and
+ * DIRECT the UMEM's pages mapped for b's transport device while bound
+ * (xsk_maps()), LEFT those still mapped 2 s after the socket was closed.
+ */
+static int xsk_test(const struct vdev *a, const struct vdev *b, int bind_flags, int xdp_flags,
+		    char *res, size_t len)
+{
+	static unsigned long long phys[XSK_NCHUNK];
+	static char log[65536];
+	struct xsk x = { .mapfd = -1, .progfd = -1, .linkfd = -1, .fd = -1 };
+	int aidx = ifindex(a), bidx = ifindex(b), tx = -1, ring = XSK_NCHUNK, err = 0, np = -1;
+	char maps[16] = "n/a", direct[16] = "n/a", left[16] = "n/a", why[64] = "ok";
+	struct xdp_umem_reg ur = { .len = XSK_NCHUNK * XSK_CHUNK, .chunk_size = XSK_CHUNK };
+	struct sockaddr_xdp sx = { .sxdp_family = AF_XDP, .sxdp_ifindex = bidx,
+				   .sxdp_queue_id = 0, .sxdp_flags = bind_flags };
+	struct xdp_mmap_offsets off;
+	socklen_t ol = sizeof(off);
+	struct bpf_insn insns[16];
+	struct rxstat st = { 0 };
+	const char *step = NULL;
+	union bpf_attr at;
+	uint32_t key = 0;
+	long t0;
+
+	if (aidx <= 0 || bidx <= 0 || aidx == bidx) {
+		sfmt(why, sizeof(why), "bad:ifindex:%d,%d", aidx, bidx);
+		goto out;
+	}
+	memset(&at, 0, sizeof(at));
+	at.map_type = BPF_MAP_TYPE_XSKMAP;
+	at.key_size = at.value_size = 4;
+	at.max_entries = 1;		/* queue 0: the only one bound */
+	x.mapfd = sys_bpf(BPF_MAP_CREATE, &at);
+	if (x.mapfd < 0 && (step = "map"))
+		goto fail;
+
+	memset(&at, 0, sizeof(at));
+	at.prog_type = BPF_PROG_TYPE_XDP;
+	at.expected_attach_type = BPF_XDP;
+	at.insns = (uintptr_t)insns;
+	at.insn_cnt = xsk_prog(insns, x.mapfd);
+	at.license = (uintptr_t)"GPL";
+	x.progfd = sys_bpf(BPF_PROG_LOAD, &at);
+	if (x.progfd < 0) {
+		err = errno;
+		if (xsk_verbose) {	/* again, for the verifier's word */
+			at.log_buf = (uintptr_t)log;
+			at.log_size = sizeof(log);
+			at.log_level = 1;
+			if (sys_bpf(BPF_PROG_LOAD, &at) < 0)
+				fprintf(stderr, "%s", log);
+		}
+		errno = err;
+		step = "prog";
+		goto fail;
+	}
+
+	memset(&at, 0, sizeof(at));
+	at.link_create.prog_fd = x.progfd;
+	at.link_create.target_ifindex = bidx;
+	at.link_create.attach_type = BPF_XDP;
+	at.link_create.flags = xdp_flags;
+	x.linkfd = sys_bpf(BPF_LINK_CREATE, &at);
+	if (x.linkfd < 0 && (step = "attach"))
+		goto fail;
+
+	x.fd = socket(AF_XDP, SOCK_RAW, 0);
+	if (x.fd < 0 && (step = "socket"))
+		goto fail;
+	x.umem = mmap(NULL, ur.len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (x.umem == MAP_FAILED) {
+		x.umem = NULL;
+		step = "umem";
+		goto fail;
+	}
+	ur.addr = (uintptr_t)x.umem;
+	if (setsockopt(x.fd, SOL_XDP, XDP_UMEM_REG, &ur, sizeof(ur)) && (step = "umem"))
+		goto fail;
+	if ((setsockopt(x.fd, SOL_XDP, XDP_UMEM_FILL_RING, &ring, sizeof(ring)) ||
+	     setsockopt(x.fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &ring, sizeof(ring)) ||
+	     setsockopt(x.fd, SOL_XDP, XDP_RX_RING, &ring, sizeof(ring))) && (step = "rings"))
+		goto fail;
+	if ((getsockopt(x.fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &ol) ||
+	     xsk_ring(x.fd, &off.fr, XDP_UMEM_PGOFF_FILL_RING, sizeof(uint64_t), &x.fill) ||
+	     xsk_ring(x.fd, &off.rx, XDP_PGOFF_RX_RING, sizeof(struct xdp_desc), &x.rx)) &&
+	    (step = "mmap"))
+		goto fail;
+	/* every chunk to the fill ring first: the driver takes its receive
+	 * buffers from it when the socket binds */
+	for (int i = 0; i < XSK_NCHUNK; i++)
+		xsk_fill(&x.fill, (uint64_t)i * XSK_CHUNK);
+	if (bind(x.fd, (struct sockaddr *)&sx, sizeof(sx)) && (step = "bind"))
+		goto fail;
+	if (sys_bpf(BPF_MAP_UPDATE_ELEM, &(union bpf_attr){ .map_fd = x.mapfd,
+			.key = (uintptr_t)&key, .value = (uintptr_t)&x.fd }) && (step = "insert"))
+		goto fail;
+	np = xsk_phys(x.umem, phys, XSK_NCHUNK);
+	xsk_maps(phys, np, b->parent, maps, direct, sizeof(maps));
+
+	tx = bound_socket(aidx, ETH_P_VTEST);
+	if (tx < 0 && (step = "sender"))
+		goto fail;
+	/* link up?  frame 0, resent until it is seen (net_test's way) */
+	for (t0 = now_ms(); !st.good[0] && now_ms() - t0 < 4000;) {
+		if (send_frame(tx, aidx, a, b, 0) && (step = "send"))
+			goto fail;
+		xsk_rx(&x, a, b, 100, &st);
+	}
+	if (!st.good[0]) {
+		sfmt(why, sizeof(why), "bad:nolink");
+		goto out;
+	}
+	st.dup = 0;	/* frame 0 may have been sent more than once */
+	for (int seq = 1; seq < NFRAMES; seq++) {
+		if (send_frame(tx, aidx, a, b, seq) && (step = "send"))
+			goto fail;
+		xsk_rx(&x, a, b, 0, &st);
+	}
+	for (t0 = now_ms(); now_ms() - t0 < 4000 && st.ngood < NFRAMES;)
+		xsk_rx(&x, a, b, 50, &st);
+	xsk_rx(&x, a, b, 100, &st);	/* late duplicates */
+	if (st.ngood != NFRAMES || st.corrupt || st.dup)
+		sfmt(why, sizeof(why), "bad:frames");
+	goto out;
+fail:
+	err = errno;
+	sfmt(why, sizeof(why), "bad:%s:%s", step, errname(err));
+out:
+	/* the rings' mappings hold the socket: unmapped first, then closed
+	 * (the pool released: the driver unmaps the UMEM), the link closed
+	 * (the program detached) */
+	if (x.fill.map)
+		munmap(x.fill.map, x.fill.len);
+	if (x.rx.map)
+		munmap(x.rx.map, x.rx.len);
+	for (int i = 0, fds[] = { x.fd, x.linkfd, x.progfd, x.mapfd, tx }; i < 5; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (strcmp(maps, "n/a")) {	/* the UMEM given back: within 2 s */
+		char eq[16];
+
+		for (t0 = now_ms(); now_ms() - t0 < 2000; usleep(50000)) {
+			xsk_maps(phys, np, b->parent, left, eq, sizeof(left));
+			if (!strcmp(left, "0"))
+				break;
+		}
+	}
+	if (x.umem)
+		munmap(x.umem, ur.len);
+	return sfmt(res, len, "%s %d %d %d %s %s %s", why, st.ngood, st.corrupt, st.dup,
+		    maps, direct, left);
+}
+
+/* VIRTIO_F_RING_RESET negotiated by a virtio device: "1", "0", "-" unknown. */
+static const char *ring_reset(const char *name)
+{
+	char buf[128];
+
+	if (sysread(buf, sizeof(buf), "/sys/bus/virtio/devices/%s/features", name) ||
+	    strlen(buf) <= VIRTIO_F_RING_RESET_BIT)
+		return "-";
+	return buf[VIRTIO_F_RING_RESET_BIT] == '1' ? "1" : "0";
+}
+
+/*
+ * "VTEST xsk" of the pair's XSK test: b received, a sent, RES the answer
+ * of xsk_test() ("RESULT FRAMES ...") or only a result (bad:timeout: the
+ * child's watchdog).
+ */
+static void xsk_report(const struct vdev *a, const struct vdev *b, const char *res)
+{
+	char f[XSK_FIELDS][64];
+	int n;
+
+	for (n = 0; n < XSK_FIELDS; n++)
+		strcpy(f[n], "-");
+	sscanf(res, "%63s %63s %63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+	out("VTEST xsk name=%s tag=%s from=%s reset=%s result=%s frames=%s corrupt=%s dup=%s "
+	    "maps=%s direct=%s left=%s", b->name, b->tag, a->tag, ring_reset(b->name),
+	    f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+}
+
+/* The guest's XSK test of a pair: the second NIC receives, zero-copy, in the driver. */
+static int xsk_pair_test(const struct vdev *v, char *res, size_t len)
+{
+	return xsk_test(v, v->peer, XDP_ZEROCOPY, XDP_FLAGS_DRV_MODE, res, len);
+}
+
+/*
+ * Host mode: vtest --xsk SENDER RECEIVER [zerocopy|copy] [drv|skb] [SEED]
+ * (e.g. the two ends of a veth pair, both up): xsk_test() between two
+ * interfaces of the host, the "VTEST xsk" line on stdout; exit 0 when
+ * every frame came.
+ */
+static int xsk_host(int argc, char **argv)
+{
+	static struct vdev d[2];
+	char res[256];
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: vtest --xsk SENDER RECEIVER [zerocopy|copy] [drv|skb] [SEED]\n");
+		return 2;
+	}
+	for (int i = 0; i < 2; i++) {
+		sfmt(d[i].ifname, sizeof(d[i].ifname), "%s", argv[2 + i]);
+		sfmt(d[i].name, sizeof(d[i].name), "%s", argv[2 + i]);
+		d[i].parent = "-";
+		if (sysread(d[i].tag, sizeof(d[i].tag), "/sys/class/net/%s/address", argv[2 + i]) ||
+		    sscanf(d[i].tag, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &d[i].mac[0], &d[i].mac[1],
+			   &d[i].mac[2], &d[i].mac[3], &d[i].mac[4], &d[i].mac[5]) != 6) {
+			fprintf(stderr, "vtest: %s: no MAC address\n", argv[2 + i]);
+			return 2;
+		}
+	}
+	run_seed = argc > 6 ? strtoul(argv[6], NULL, 0) : 1;
+	xsk_verbose = 1;
+	xsk_test(&d[0], &d[1], argc > 4 && !strcmp(argv[4], "copy") ? XDP_COPY : XDP_ZEROCOPY,
+		 argc > 5 && !strcmp(argv[5], "skb") ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE,
+		 res, sizeof(res));
+	xsk_report(&d[0], &d[1], res);
+	return strncmp(res, "ok ", 3) != 0;
 }
 
 /*
@@ -1050,7 +1504,9 @@ static int tested(const struct vdev *v)
 	return v->t && v->t->test;
 }
 
-static void run_test(struct vdev *v, char *res, size_t len)
+/* Run FN (a test of V) in a child with a watchdog: its answer in res. */
+static void run_fn(int (*fn)(const struct vdev *v, char *res, size_t len), struct vdev *v,
+		   char *res, size_t len)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	long t0 = now_ms(), left;
@@ -1065,10 +1521,10 @@ static void run_test(struct vdev *v, char *res, size_t len)
 	if (pid < 0)
 		return (void)sfmt(res, len, "bad:fork");
 	if (pid == 0) {
-		char buf[64] = "bad:?";
+		char buf[256] = "bad:?";
 
 		alarm(WATCHDOG_S);
-		v->t->test(v, buf, sizeof(buf));
+		fn(v, buf, sizeof(buf));
 		_exit(write(p[1], buf, strlen(buf)) < 0);
 	}
 	close(p[1]);
@@ -1079,6 +1535,20 @@ static void run_test(struct vdev *v, char *res, size_t len)
 	close(p[0]);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, WNOHANG);
+}
+
+static void run_test(struct vdev *v, char *res, size_t len)
+{
+	run_fn(v->t->test, v, res, len);
+}
+
+/* vtest.xsk=1: the pair's XSK test after its net_test, its "VTEST xsk" line. */
+static void run_xsk(struct vdev *v)
+{
+	char res[256];
+
+	run_fn(xsk_pair_test, v, res, sizeof(res));
+	xsk_report(v, v->peer, res);
 }
 
 static void do_io(struct vdev *devs, int n)
@@ -1135,6 +1605,8 @@ static void do_io(struct vdev *devs, int n)
 				break;
 			run_test(v, v->io, sizeof(v->io));
 			sfmt(w->io, sizeof(w->io), "%s", v->io);
+			if (xsk_on && v->t->test == net_pair_test)
+				run_xsk(v);
 			break;
 		}
 	}
@@ -1816,7 +2288,7 @@ static int guest_main(void)
 {
 	static struct vdev devs[MAXDEV];
 	struct utsname u;
-	char cmdline[4096], errs[32], *seed;
+	char cmdline[4096], errs[32], *seed, *xsk;
 	int n, avail, total;
 
 	mkdir("/proc", 0755);
@@ -1839,6 +2311,8 @@ static int guest_main(void)
 		cmdline[0] = '\0';
 	seed = strstr(cmdline, "vtest.seed=");
 	run_seed = seed ? strtoul(seed + 11, NULL, 0) : 0;
+	xsk = strstr(cmdline, "vtest.xsk=");
+	xsk_on = xsk && atoi(xsk + 10) > 0;
 	if (strstr(cmdline, "vtest.out=kmsg")) {
 		out_fd = open("/dev/kmsg", O_WRONLY);
 		out_kmsg = out_fd >= 0;

@@ -63,7 +63,7 @@ class Fixtures(unittest.TestCase):
                      ('PASS', 'dma-overlap'), ('FAIL', 'dma-debug'),
                      ('FAIL', 'unexpected-device'), ('ERROR', 'qemu-crashed'),
                      ('ERROR', 'kmsg-incomplete'), ('PASS', 'ring-outside-ram'),
-                     ('PASS', 'blk-request-not-taken')]:
+                     ('PASS', 'blk-request-not-taken'), ('PASS', 'xsk-refused')]:
             self.assertIn(want, got)
 
     def test_control_fails_only_with_its_signature(self):
@@ -147,6 +147,8 @@ class Protocol(unittest.TestCase):
             'VTEST kmsg level=4 a warning',
             'VTEST kmsg level=4',
             'VTEST kmsgsum lines=100 shown=2 lost=0',
+            'VTEST xsk name=virtio2 tag=52:54:00:12:03:02 from=52:54:00:12:03:01 reset=1 '
+            'result=ok frames=64 corrupt=0 dup=0 maps=256 direct=256 left=0',
             'VTEST end devices=1']
 
     def error(self, lines):
@@ -256,6 +258,37 @@ class Protocol(unittest.TestCase):
                     row = re.search(rf'^\| `{k}` \|[^|]*\| *(yes|no) *\|', secs[what], re.M)
                     self.assertTrue(row, f'doc/protocol.md: no row for {what} {k}')
                     self.assertEqual(row.group(1) == 'yes', k in lt.required)
+
+
+class Xsk(unittest.TestCase):
+    """vtest.xsk=1: the AF_XDP test's line judged (xsk_findings()); the
+    recorded cases are the edited-xsk-* fixtures."""
+
+    def found(self, append, *lines):
+        con = '\n'.join([BEGIN + append, *lines, 'VTEST end devices=0'])
+        return vdma.xsk_findings(vdma.parse_console(con))
+
+    def test_judged_only_when_asked(self):
+        line = ('VTEST xsk name=virtio2 tag=m from=n reset=0 result=bad:bind:EINVAL frames=0 '
+                'corrupt=0 dup=0 maps=n/a direct=n/a left=n/a')
+        self.assertEqual(self.found('', line), [])
+        self.assertEqual(self.found(' vtest.xsk=0', line), [])
+        self.assertEqual([f[0] for f in self.found(' vtest.xsk=1', line)], ['xsk-refused'])
+        self.assertIn('EINVAL', self.found(' vtest.xsk=1', line)[0][1])
+
+    def test_asked_and_not_reported(self):
+        self.assertEqual([f[0] for f in self.found(' vtest.xsk=1')], ['io-error'])
+
+    def test_other_steps_frames_and_left(self):
+        for res, left, want in (('bad:attach:EOPNOTSUPP', 'n/a', ['io-error']),
+                                ('bad:timeout', '-', ['io-error']),
+                                ('bad:nolink', '0', ['io-error']),
+                                ('ok', '0', []), ('ok', 'n/a', []),
+                                ('ok', '5', ['leak'])):
+            with self.subTest(result=res, left=left):
+                got = self.found(' vtest.xsk=1', f'VTEST xsk name=virtio2 tag=m result={res} '
+                                                  f'left={left}')
+                self.assertEqual([f[0] for f in got], want)
 
 
 class Rows(unittest.TestCase):

@@ -711,6 +711,9 @@ PROTOCOL = {
                      shape='level=N [TEXT]'),
     'kmsgsum': LineType(('lines', 'shown', 'lost'), ('lines', 'shown', 'lost')),
     'end': LineType(('devices',), ('devices',)),
+    # vtest.xsk=1 only: a NIC pair's frames through an AF_XDP socket
+    'xsk': LineType(('name', 'tag', 'from', 'reset', 'result', 'frames', 'corrupt', 'dup',
+                     'maps', 'direct', 'left'), ('name', 'tag', 'result')),
 }
 
 
@@ -732,6 +735,7 @@ class Boot:
     soak: dict = field(default_factory=dict)
     unplugs: list = field(default_factory=list)
     faults: list = field(default_factory=list)
+    xsk: list = field(default_factory=list)	# vtest.xsk=1: the AF_XDP tests
     cmdline: str = ''
     garbled: list = field(default_factory=list)	# the lines
     garbled_why: list = field(default_factory=list)	# what is wrong with each
@@ -830,6 +834,8 @@ def parse_console(text):
             b.steps.append(f)	# vtest.steps=: the lines after it are its test
         elif what == 'fill':
             b.fill = f['mb']	# memory taken before the I/O (vtest.fill=)
+        elif what == 'xsk':
+            b.xsk.append(f)	# vtest.xsk=1: a NIC pair's AF_XDP test
     return b
 
 
@@ -949,7 +955,7 @@ def findings(run, boot):
         for k in sorted(tags | set(disks)):
             if disks.get(k) != 'ok':
                 out.append(('disk-mismatch', f"host check of disk {k}: {disks.get(k, 'not checked')}"))
-    out += soak_findings(boot) + plug_findings(run, boot)
+    out += soak_findings(boot) + plug_findings(run, boot) + xsk_findings(boot)
     errs = boot.dmadebug.get('errors', '-')
     if boot.dmadebug.get('available') == '1' and errs != '0':
         out.append(('dma-debug', f'DMA-API debug error_count={errs}'))
@@ -1005,6 +1011,32 @@ def plug_findings(run, boot):
         if u.get('left') != '0':
             out.append(('leak', f"unplug round {u['round']}: {u.get('left')} mapping(s) of the "
                                 'removed devices left'))
+    return out
+
+
+def xsk_findings(boot):
+    """What the AF_XDP test (vtest.xsk=1, guest/vtest.c xsk_test()) found:
+    the bind with XDP_ZEROCOPY refused (xsk-refused, the errno named: 7.3
+    and v2 refuse a device whose queues have no DMA device, EINVAL), any
+    other step or the frames (io-error), the socket's UMEM still mapped for
+    the device after the socket was closed (leak)."""
+    m = re.search(r'(?:^| )vtest\.xsk=(\d+)', boot.cmdline)
+    if not m or int(m.group(1)) == 0 or not boot.end:
+        return []
+    if not boot.xsk:
+        return [('io-error', 'xsk: asked for (vtest.xsk=1), not reported')]
+    out = []
+    for x in boot.xsk:
+        who, res = f"xsk {x['name']} {x['tag']}", x['result']
+        if res.startswith('bad:bind:'):
+            out.append(('xsk-refused', f"{who}: bind with XDP_ZEROCOPY refused: {res[9:]} "
+                                       f"(VIRTIO_F_RING_RESET {x.get('reset', '-')})"))
+        elif res != 'ok':
+            out.append(('io-error', f"{who}: result={res} frames={x.get('frames', '-')} "
+                                    f"corrupt={x.get('corrupt', '-')} dup={x.get('dup', '-')}"))
+        if x.get('left', '-') not in ('0', 'n/a', '-'):
+            out.append(('leak', f"{who}: {x['left']} UMEM page(s) still mapped 2 s after the "
+                                'socket was closed'))
     return out
 
 

@@ -80,7 +80,7 @@ SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
               'virtio-error', 'panic', 'oops',
               'iommu-fault',
               'no-init', 'timeout', 'missing-device', 'unexpected-device',
-              'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error',
+              'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error', 'xsk-refused',
               'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
               'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
 # What the harness could not test: never a pass, never an expected failure.
