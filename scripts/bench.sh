@@ -11,6 +11,7 @@
 # Report: build/results/BASE/bench.txt and bench.ktap; exits 1 if a run
 # failed or a case missed its target.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C
 rounds=${ROUNDS:-21}
@@ -19,7 +20,7 @@ set -- "$top"/harness/bench/"$BASE"/*.patch
 [ -f "$1" ] || die "bench: no benchmark patch for base $BASE in harness/bench/$BASE/"
 common="$*"
 # the kernels: the base, the series, the series beside it (v2 on 7.3)
-kernels="base series $(python3 "$top/scripts/vdma.py" variants --base "$BASE" --patches | cut -d' ' -f1)"
+kernels="base series $(for e in $EXTRA_SERIES; do printf '%s ' "${e%%:*}"; done)"
 # one CPU for the UML boots (the last one), if there is more than one
 pin=
 [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null && pin="taskset -c $(( $(nproc) - 1 ))"

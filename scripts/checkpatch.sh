@@ -2,6 +2,7 @@
 # checkpatch --strict on every patch of the series; TAP on stdout.
 # Exits 1 if any patch has an error, a warning or a check.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -x "$K/scripts/checkpatch.pl" ] || die "no work tree: run 'make tree'"
 if [ $# -gt 0 ]; then	# checkpatch.sh DIR: another series of the base (alternatives/virtio-map-ops)
@@ -9,7 +10,8 @@ if [ $# -gt 0 ]; then	# checkpatch.sh DIR: another series of the base (alternati
 	[ -f "$d/series" ] || die "checkpatch: no $1/series"
 	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series" | sed "s|^|$d/|")
 else
-	set -- $(series_patches)
+	# shellcheck disable=SC2086 # file names without spaces
+	set -- $SERIES_PATCHES
 fi
 [ $# -gt 0 ] || die "checkpatch: no series patches on base $BASE"
 tmp=$(mktemp)

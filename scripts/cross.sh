@@ -1,11 +1,13 @@
 #!/bin/sh
 # Build what the series touches on other architectures, base and series, with
 # the architecture's defconfig plus PCI and virtio, and report new warnings.
-# usage: cross.sh [ARCH...]     (default: arm64 powerpc s390 sparc)
+# usage: cross.sh KARCH:CROSS_COMPILE:DEFCONFIG...   (python3 scripts/vdma.py cross
+#        [ARCH...]: the rows of config/arches.tsv with a defconfig)
 # Only the touched directories are built, after 'make prepare', in a work
 # tree of their own (build/wt-cross), so that they can be built while other
 # steps use the main one, and their objects stay valid between runs.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -e "$K/.git" ] || die "no work tree: run 'make tree'"
 wt=$top/build/wt-cross
@@ -18,7 +20,7 @@ export CCACHE_BASEDIR="$K"
 # one run at a time: a second one would check out another variant under it
 exec 9>"$wt.lock"
 flock -n 9 || die "cross: another cross.sh is running in $wt"
-[ $# -gt 0 ] || set -- arm64 powerpc s390 sparc
+[ $# -gt 0 ] || die "cross: usage: cross.sh KARCH:CROSS_COMPILE:DEFCONFIG... (python3 scripts/vdma.py cross)"
 res=$top/build/results/cross
 mkdir -p "$res"
 # Options every build gets; each option that builds a touched file is added
@@ -26,15 +28,6 @@ mkdir -p "$res"
 common="PCI PCI_QUIRKS VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_PCI_LEGACY VIRTIO_MMIO
 VIRTIO_BLK VIRTIO_NET DMA_API_DEBUG DEBUG_FS KUNIT SCSI INPUT DRM DRM_VIRTIO_GPU"
 
-target() { # ARCH -> cross prefix and defconfig
-	case $1 in
-	arm64) echo "aarch64-linux-gnu- defconfig" ;;
-	powerpc) echo "powerpc64le-linux-gnu- ppc64le_defconfig" ;;
-	s390) echo "s390x-linux-gnu- defconfig" ;;
-	sparc) echo "sparc64-linux-gnu- sparc64_defconfig" ;;
-	*) die "cross: unknown arch $1" ;;
-	esac
-}
 # unavailable FILE CONFIG: the option that builds FILE (obj-$(CONFIG_X) +=
 # FILE.o in its Makefile), if it is one this script enables and kconfig
 # still left it unset: the architecture cannot have it.
@@ -59,9 +52,8 @@ unavailable() {
 	grep -q "^CONFIG_$opt=[ym]" "$2" || echo "$opt"
 }
 bad=0 total=0
-for arch in "$@"; do
-	set -- $(target "$arch")
-	cross=$1 defconfig=$2
+for t in "$@"; do
+	arch=${t%%:*} defconfig=${t##*:} cross=${t#*:}; cross=${cross%:*}
 	command -v "${cross}gcc" >/dev/null || die "cross: ${cross}gcc missing: apt-get install gcc-${cross%-}"
 	for v in base series; do
 		checkout_variant "$v"

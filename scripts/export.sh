@@ -7,10 +7,11 @@
 #   the second form: another series of the base, or the series from a
 #   development branch (--ref BRANCH alone), its cover letter text harness/FILE
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-dest=$(series_dir) ref=series
-cover=$top/harness/$(base_field cover) results=$top/harness/test-results-$BASE.txt
-v=$(base_field series_version)
+dest=$BASE_PATCHES ref=series
+cover=$top/harness/$BASE_COVER results=$top/harness/test-results-$BASE.txt
+v=$BASE_SERIES_VERSION
 while [ $# -gt 0 ]; do
 	case $1 in
 	--to) dest=$2 ;;

@@ -3,6 +3,7 @@
 # the reStructuredText it touches; only what the series adds fails.
 # SERIES=REF: another series of the base (v2, the alternative), default the base's own.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 S=${SERIES:-series}
 files=$(kgit diff --name-only base "$S" -- '*.c' '*.h')

@@ -4,6 +4,7 @@
 # Files that config does not build are listed as not checked.
 # SERIES=REF: another series of the base (v2, the alternative), default the base's own.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 S=${SERIES:-series}
 command -v sparse >/dev/null || die "sparse is not installed: run 'make deps'"

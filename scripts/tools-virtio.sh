@@ -4,6 +4,7 @@
 # the tools/virtio DMA stubs.
 # usage: tools-virtio.sh [VARIANT]     (default: series)
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 v=${1:-series}
 checkout_variant "$v"
