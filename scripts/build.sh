@@ -49,16 +49,19 @@ mkdir -p "$o"
 avail=$(df -Pk "$o" | awk 'NR == 2 { print int($4 / 1048576) }')
 [ "$avail" -ge 2 ] || die "[$label] only ${avail} GiB free in $o: free space (make clean) and retry"
 stale=
+# shellcheck disable=SC3013 # dash and bash have -nt
 for f in $frags; do [ "$f" -nt "$o/.config" ] && stale=1; done
 [ "$(cat "$o/.ref" 2>/dev/null)" = "$(kgit rev-parse HEAD)" ] || stale=1
 if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
 	say "[$label] configuring: tinyconfig + $(for f in $frags; do basename "$f"; done | paste -sd+)"
 	mk -s tinyconfig >/dev/null
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	KCONFIG_CONFIG="$o/.config" "$K/scripts/kconfig/merge_config.sh" -m -O "$o" \
 		"$o/.config" $frags >"$o/merge.log"
 	mk -s olddefconfig >/dev/null
 	# what the fragments ask for, the last one winning: =y set, "not set"
 	# unset; a symbol this tree does not define is left out, and said so
+	# shellcheck disable=SC2086,SC2046,SC2010 # a list of words (file names without spaces)
 	missing=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=\([ym]\)$/\1 \2/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' \
 		$frags | awk '{ v[$1] = $2 } END { for (k in v) print k, v[k] }' |
 		while read -r opt want; do
@@ -84,6 +87,7 @@ say "[$label] building $targets in $o (log: $o/build.log)"
 	done ) &
 ticker=$!
 trap 'kill $ticker 2>/dev/null || true' EXIT
+# shellcheck disable=SC2086 # a list of words (file names without spaces)
 if ! mk $targets >"$o/build.log" 2>&1; then
 	grep -E 'error|Error|No space left' "$o/build.log" | head -n 20 >&2
 	grep -q 'No space left' "$o/build.log" && die "[$label] disk full: free space (make clean) and retry"

@@ -44,10 +44,12 @@ option() { # FILE -> X of obj-$(CONFIG_X) += ... FILE.o ... in the series' Makef
 files=$(kgit diff --name-only base series -- '*.c')
 dirs=$(kgit diff --name-only base series | grep -v -e '\.c$' -e '^include/' -e '^Documentation/' \
 	-e '^MAINTAINERS$' -e '^tools/' | xargs -r -n 1 dirname | sort -u | sed 's,$,/,')
+# shellcheck disable=SC2086,SC2046 # a list of words (file names without spaces)
 opts=$(echo $common $(for f in $files; do option "$f"; done) | tr ' ' '\n' | awk '!s[$0]++')
 unavailable() {
 	opt=$(option "$1")
 	[ -n "$opt" ] || return 0
+	# shellcheck disable=SC2086,SC2116 # a list of words (file names without spaces), on one line
 	case " $(echo $opts) " in *" $opt "*) ;; *) return 0 ;; esac
 	grep -q "^CONFIG_$opt=[ym]" "$2" || echo "$opt"
 }
@@ -62,6 +64,7 @@ for t in "$@"; do
 			CC="ccache ${cross}gcc" -j"$(nproc)" "$@"; }
 		start=$(date +%s)
 		# (re)configure when the option list changed since the last run
+		# shellcheck disable=SC2086,SC2116 # a list of words (file names without spaces), on one line
 		if [ ! -f "$o/.config" ] || [ "$(cat "$o/.harness-opts" 2>/dev/null)" != "$(echo $opts)" ]; then
 			mkdir -p "$o"
 			mk -s "$defconfig" >/dev/null
@@ -77,6 +80,7 @@ for t in "$@"; do
 				targets="$targets ${f%.c}.o"
 		done
 		rc=0
+		# shellcheck disable=SC2086 # a list of words (file names without spaces)
 		mk W=1 $targets >"$o/build.log" 2>&1 || rc=$?
 		grep -E '(warning|error):' "$o/build.log" |
 			sed -E 's#^(\.\./)*##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' | sort >"$res/$arch-$v.txt" || true
@@ -87,7 +91,7 @@ for t in "$@"; do
 	new=$(comm -13 "$res/$arch-base.txt" "$res/$arch-series.txt")
 	# every touched .c file in those directories must have been compiled,
 	# unless the architecture cannot enable what builds it (virtio-iommu)
-	unbuilt= na=
+	unbuilt='' na=''
 	for f in $files; do
 		opt=$(unavailable "$f" "$OUT/cross-$arch-series/.config")
 		if [ -n "$opt" ]; then na="$na $f (CONFIG_$opt)"
@@ -102,11 +106,13 @@ for t in "$@"; do
 	[ -z "$na" ] || echo "cross $arch: not available on $arch, not built:$na"
 	if [ -n "$unbuilt" ]; then
 		bad=$((bad + 1))
+		# shellcheck disable=SC2086,SC2116 # a list of words (file names without spaces), on one line
 		echo "cross $arch: touched files NOT BUILT: $(echo $unbuilt)"
 	elif [ -n "$new" ]; then
 		bad=$((bad + 1))
 		echo "cross $arch: NEW warnings:"; printf '%s\n' "$new" | sed 's/^/  /'
 	else
+		# shellcheck disable=SC2086 # a list of words (file names without spaces)
 		echo "cross $arch: no new warnings or errors in" $targets
 	fi
 done

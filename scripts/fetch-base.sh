@@ -21,6 +21,7 @@ if [ "$suite" = system ]; then
 	aptopt=
 else
 	# The Debian archive's URI as this machine's apt configuration has it.
+	# shellcheck disable=SC2016 # apt's format, not the shell's
 	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' 2>/dev/null |
 		grep -E '/debian/?$' | head -n 1)
 	[ -n "$uri" ] || uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |

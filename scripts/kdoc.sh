@@ -30,6 +30,7 @@ if [ -n "$rst" ]; then
 	for f in $rst; do
 		mkdir -p "$d/$(dirname "$f")"; kgit show "$S:$f" >"$d/$f"
 	done
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	(cd "$d" && /usr/bin/python3 "$top/scripts/rstcheck.py" $rst) || bad=1
 	rm -rf "$d"
 fi

@@ -1,4 +1,5 @@
 # Shared settings for the harness scripts (sourced, POSIX sh).
+# shellcheck shell=sh
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf '%s\n' "$*" >&2; }
@@ -11,13 +12,14 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # SERIES_PATCHES (its patches in order), SERIES_HASH and EXTRA_SERIES
 # (VARIANT:REF:FOLDER words: the series beside the base's own).  No script
 # reads a table of config/.
-[ -n "${BASE:-}" ] && [ -n "${BASE_PACKAGE:-}" ] ||
+if [ -z "${BASE:-}" ] || [ -z "${BASE_PACKAGE:-}" ]; then
 	die "$(basename "$0"): no base in the environment: run it through 'python3 scripts/vdma.py' (make)"
+fi
 
 # One work tree and one output folder per base.
 K=${KTREE:-$top/build/$BASE/linux}
-OUT=${OUTDIR:-$top/build/$BASE/out}
-RES=$top/build/results
+# shellcheck disable=SC2034 # used by the scripts that source this file
+OUT=${OUTDIR:-$top/build/$BASE/out} RES=$top/build/results
 export GIT_AUTHOR_NAME="virtio-dma harness" GIT_AUTHOR_EMAIL="harness@invalid"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 
@@ -28,6 +30,7 @@ kgit() { git -C "$K" "$@"; }
 apply_patches() {
 	start=$(kgit rev-parse HEAD)
 	for p in "$@"; do
+		# shellcheck disable=SC2086 # AM_FLAGS: options
 		if ! out=$(kgit am ${AM_FLAGS:-} --committer-date-is-author-date "$p" 2>&1); then
 			kgit am --abort >/dev/null 2>&1 || true
 			kgit reset -q --hard "$start"
@@ -54,8 +57,8 @@ checkout_variant() {
 export CCACHE_BASEDIR="$K" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2025"
 export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness KBUILD_BUILD_VERSION=1
-cc="gcc"
-if command -v ccache >/dev/null; then cc="ccache gcc"; fi
+# shellcheck disable=SC2034 # used by the scripts that source this file
+if command -v ccache >/dev/null; then cc="ccache gcc"; else cc=gcc; fi
 
 # config/kunitconfig without the options whose Kconfig symbol TREE does not
 # define (the base, a prefix of the series, another base's series): OUT.
@@ -88,4 +91,4 @@ write_prov() {
 
 # Room for every kernel and UML build of the bases in ccache (default 5 GiB
 # evicts between the bases on a fresh machine).
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-25G}
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-25G}"

@@ -15,13 +15,15 @@ set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$RES/$BASE
-ref=series sfx= complete=
+ref=series sfx='' complete=''
 if [ "${1:-}" = --variant ]; then
 	ref=$2 sfx=-$2
 	shift 2
 fi
 [ "${1:-}" != --complete ] || { complete=1; shift; }
-[ $# -gt 0 ] && [ $(($# % 5)) -eq 0 ] || die "mutants: usage: mutants.sh [--variant V] [--complete] N FILE SUBSTITUTION WHAT ARCH..."
+if [ $# -eq 0 ] || [ $(($# % 5)) -ne 0 ]; then
+	die "mutants: usage: mutants.sh [--variant V] [--complete] N FILE SUBSTITUTION WHAT ARCH..."
+fi
 n=$(($# / 5))
 wt=$top/build/$BASE/mutant$sfx tap=$res/mutants$sfx.tap
 mkdir -p "$res"

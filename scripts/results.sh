@@ -87,6 +87,7 @@ missing() {
 	done
 	echo
 	echo "Cc (scripts/get_maintainer.pl --no-git on the series):"
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	(cd "$K" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
 		$SERIES_PATCHES 2>/dev/null) | grep -v 'lists.invalid' | sort -u | sed 's/^/  /'
 } >"$tmp" || die "results: not written (see the reason above)"

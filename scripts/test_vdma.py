@@ -1158,6 +1158,16 @@ class Lint(unittest.TestCase):
         self.assertEqual(r.returncode, 0, f"{' '.join(cmd)}:\n{r.stdout}{r.stderr}")
 
 
+    def test_shellcheck(self):
+        """shellcheck on every shell script (.shellcheckrc follows lib.sh;
+        apt-get install shellcheck)."""
+        if not shutil.which('shellcheck'):
+            self.skipTest('shellcheck is not installed (apt-get install shellcheck)')
+        scripts = sorted(str(p.relative_to(vdma.TOP)) for p in (vdma.TOP / 'scripts').glob('*.sh'))
+        r = subprocess.run(['shellcheck', *scripts, '.ci/run'], cwd=vdma.TOP, capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, f'shellcheck:\n{r.stdout}{r.stderr}')
+
 
 class Summary(unittest.TextTestResult):
     pass

@@ -19,6 +19,7 @@ if ! make -C "$d" -j"$(nproc)" virtio_test vringh_test >"$log" 2>&1; then
 fi
 pass=0 fail=0
 for args in "" "--indirect" "--eventidx" "--indirect --eventidx --parallel"; do
+	# shellcheck disable=SC2086 # options
 	if timeout 120 "$d/vringh_test" $args >>"$log" 2>&1; then
 		pass=$((pass + 1)); echo "ok - vringh_test $args"
 	else

@@ -100,7 +100,7 @@ done
 # kernel mutants of the series (config/variants.tsv): a branch each, the
 # series with harness/mutants/BASE/NAME/*.patch on top
 for d in "$top/harness/mutants/$BASE"/*/; do
-	[ -n "$sdir" ] && [ -d "$d" ] || continue
+	if [ -z "$sdir" ] || [ ! -d "$d" ]; then continue; fi
 	branch "$(basename "$d")" series "$d"*.patch
 	muts="$muts $(basename "$d"),"
 done
