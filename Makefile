@@ -63,7 +63,8 @@ upstream-check:
 # Every KUnit-named behaviour reverted once: KUnit must fail on each mutant.
 mutants:
 	$(V) mutants
-# The seed's platforms booted (config/platforms.tsv; PLATFORMS="arm64 ...";
+# The seed's platforms booted (config/platforms.tsv; PLATFORMS="arm64 ...",
+# VARIANTS="series ...";
 # long: not part of check).
 platforms:
 	$(V) platforms

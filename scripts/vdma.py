@@ -432,12 +432,15 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
     if not Path(kernel).is_file():
         run.update(status='no-kernel', error=f'no kernel image {kernel}')
         return save_run(outdir, run)
-    extra_append = append
+    # vtest.faultfn=FUNCTION (the host's, not passed on): the fault step's
+    # stack filter, default where the DMA API maps through an IOMMU
+    m = re.search(r'\s*\bvtest\.faultfn=(\S+)', append)
+    faultfn = m.group(1) if m else 'iommu_dma_map_phys'
+    extra_append = append.replace(m.group(0), '') if m else append
     if re.search(r'vtest\.steps=\S*\bfault\b', extra_append):
-        # the fault step's stack filter: where the DMA API maps through an IOMMU
-        r = text_range(kernel, 'iommu_dma_map_phys')
+        r = text_range(kernel, faultfn)
         if not r:
-            run.update(status='no-kernel', error=f'the fault step needs iommu_dma_map_phys '
+            run.update(status='no-kernel', error=f'the fault step needs {faultfn} '
                        f'in the System.map of {kernel}')
             return save_run(outdir, run)
         extra_append += f' vtest.faultat={r[0]:#x}-{r[1]:#x}'
@@ -1544,23 +1547,29 @@ def cmd_brief(a):
     m = json.loads(f.read_text())
     res = [r for r in m['results'] if not a.variants or r['variant'] in a.variants]
 
-    short = {'intel': 'int', 'virtio': 'vio'}
+    short = {'intel': 'int', 'virtio': 'vio', 'arm64-none': 'a64', 'arm64-smmuv3': 'smmu',
+             'arm64-virtio': 'a64v', 'pseries': 'pser', 'pseries-noddw': 'noddw',
+             'sun4u': 'sun4u', 'ppce500': 'e500'}
 
-    def group(r):	# intel translated -> int/t
+    def group(r):	# intel translated -> int/t; a lifecycle row: its scenario
+        if r.get('name'):
+            return r['name']
         io = short.get(r['iommu'], r['iommu'][:4])
         return io + ('/' + r['mode'][0] if r['mode'] != '-' else '')
     groups = list(dict.fromkeys(group(r) for r in res))
     variants = list(dict.fromkeys(r['variant'] for r in res))
     vw = max(len(v) for v in variants + ['variant'])
-    print(' '.join([f"{'variant':<{vw}}"] + [f'{g:>5}' for g in groups]))
+    gw = max(len(g) for g in groups + ['00/00'])
+    print(' '.join([f"{'variant':<{vw}}"] + [f'{g:>{gw}}' for g in groups]))
     for v in variants:
         rv = [r for r in res if r['variant'] == v]
         cells = []
         for g in groups:
             rg = [r for r in rv if group(r) == g]
             cells.append(f"{sum(r['result'] == 'PASS' for r in rg)}/{len(rg)}" if rg else '-')
-        print(' '.join([f'{v:<{vw}}'] + [f'{c:>5}' for c in cells]))
-    print('(IOMMU/t: translated, /p: passthrough)')
+        print(' '.join([f'{v:<{vw}}'] + [f'{c:>{gw}}' for c in cells]))
+    if not any(r.get('name') for r in res):
+        print('(IOMMU/t: translated, /p: passthrough)')
     print('paths (DMA-API debug+debugfs map, or the failure), without ACCESS_PLATFORM;')
     print('with it:')
     for v in variants:

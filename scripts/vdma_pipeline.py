@@ -522,8 +522,9 @@ def platform_variants(m: Model, base: str, arch: str) -> list[str]:
 
 def platforms(m: Model, base: str, want: list[str]) -> int:
     """The seed's platforms at runtime: build the guest kernels of each
-    architecture of config/platforms.tsv for every variant its rows expect
-    something of (in a work tree of their own, build/BASE/wt-platforms, so
+    architecture of config/platforms.tsv (WANT, $PLATFORMS, default every
+    one) for every variant its rows expect something of ($VARIANTS picks
+    some) (in a work tree of their own, build/BASE/wt-platforms, so
     that this can run beside other steps), and boot and judge the rows."""
     have = platform_arches(m, base)
     if not have:
@@ -542,13 +543,19 @@ def platforms(m: Model, base: str, want: list[str]) -> int:
                            'base']).returncode:
             raise HarnessError(f'platforms: cannot add work tree {wt}')
     start = time.time()
+    variants = os.environ.get('VARIANTS', '').split()	# default: every one with rows
     for a in want:
-        for v in platform_variants(m, base, a):
+        have = platform_variants(m, base, a)
+        for v in variants or have:
+            if v not in have:
+                raise HarnessError(f"platforms: no {a} rows for variant '{v}' "
+                                   f"(have: {' '.join(have)})")
             say(f'platforms: {a} {v} kernel ({int(time.time() - start)}s)')
             if build(m, base, v, a, KTREE=str(wt)):
                 raise HarnessError(f'platforms: the {a} {v} kernel does not build')
     say(f'platforms: booting ({int(time.time() - start)}s)')
-    return call(PY + ('matrix', '--base', base, '--table', 'platforms', '--arch', *want))
+    return call(PY + ('matrix', '--base', base, '--table', 'platforms', '--arch', *want,
+                      *variants))
 
 
 def packages(m: Model, what: str) -> list[str]:
