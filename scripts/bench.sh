@@ -11,6 +11,7 @@
 # Report: build/results/BASE/bench.txt and bench.ktap; exits 1 if a run
 # failed or a case missed its target.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C
 rounds=${ROUNDS:-21}
@@ -19,7 +20,7 @@ set -- "$top"/harness/bench/"$BASE"/*.patch
 [ -f "$1" ] || die "bench: no benchmark patch for base $BASE in harness/bench/$BASE/"
 common="$*"
 # the kernels: the base, the series, the series beside it (v2 on 7.3)
-kernels="base series $(python3 "$top/scripts/vdma.py" variants --base "$BASE" --patches | cut -d' ' -f1)"
+kernels="base series $(for e in $EXTRA_SERIES; do printf '%s ' "${e%%:*}"; done)"
 # one CPU for the UML boots (the last one), if there is more than one
 pin=
 [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null && pin="taskset -c $(( $(nproc) - 1 ))"
@@ -38,14 +39,17 @@ prep() {
 	done
 	wt=$top/build/$BASE/bench-$1
 	[ -d "$wt" ] || { kgit worktree prune; kgit worktree add -q --detach "$wt" "$2"; }
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	n=$(echo $patches | wc -w)
 	if [ "$(git -C "$wt" rev-parse -q --verify "HEAD~$n" 2>/dev/null)" = "$(kgit rev-parse "$2^{commit}")" ]; then
+		# shellcheck disable=SC2086 # a list of words (file names without spaces)
 		want=$(cat $patches | git patch-id --stable | cut -d' ' -f1 | sort)
 		have=$(git -C "$wt" log -p "HEAD~$n..HEAD" | git patch-id --stable | cut -d' ' -f1 | sort)
 		[ "$want" = "$have" ] && return 0
 	fi
 	git -C "$wt" am --abort >/dev/null 2>&1 || true
 	git -C "$wt" checkout -q -f --detach "$2"
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	git -C "$wt" am -3 -q $patches || die "bench: the benchmark does not apply on $1 ($2)"
 }
 
@@ -64,6 +68,7 @@ build() {
 # One boot of the suite: RUN is the round number, or w for the warm-up.
 run() {
 	k=$runs/$1-$2.ktap
+	# shellcheck disable=SC2086 # $pin and $kunit are commands with arguments
 	(cd "$top/build/$BASE/bench-$1" && $pin $kunit exec --build_dir="$OUT/bench-$1" \
 		--raw_output=kunit --timeout=600 virtio_ring_bench) >"$k" 2>&1 ||
 		fail "$1 run $2: kunit.py exec failed ($k)"
@@ -87,6 +92,7 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
 # sizeof(STRUCT) in a build: pahole on virtio_ring.c compiled to assembly
 # with -g (no object of the build is touched).  usage: sizes SRC OUT [ARCH]
 sizes() {
+	# shellcheck disable=SC2015 # a failed make or gcc: n/a
 	make -s -C "$1" O="$2" ${3:+ARCH=$3} CC="$cc" KCFLAGS=-g \
 		drivers/virtio/virtio_ring.s >/dev/null 2>&1 &&
 	gcc -c -o "$runs/sizes.o" "$2/drivers/virtio/virtio_ring.s" 2>/dev/null || {
@@ -107,6 +113,7 @@ sizes() {
 		"a boot's case: the fastest of 5 runs of 200000 cycles; ns per cycle: median of rounds (min-max)"
 	echo "host load average before/after: $load0 / $load1"
 	echo
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	python3 "$top/scripts/vdma.py" bench-report --runs "$runs" --ktap "$res/bench.ktap" --json "$res/bench.json" $kernels || bad=1
 	echo
 	for v in $kernels; do

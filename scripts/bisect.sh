@@ -7,6 +7,7 @@
 # usage: bisect.sh [FIRST [LAST]]      (patch numbers, default: all)
 # TAP on stdout; exits 1 if a prefix fails.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 n=$(kgit rev-list --count base..series)
 [ "$n" -gt 0 ] || die "bisect: no commits in base..series"

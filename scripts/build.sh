@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build one kernel variant of the base ($BASE): build.sh VARIANT [ARCH]
+# Build one kernel variant of the base ($BASE): build.sh VARIANT
+# (python3 scripts/vdma.py build VARIANT [ARCH])
 #   VARIANT: base | series | control | any git ref of the work tree, with
 #            "-nodebug" appended: that ref without DMA-API debug
 #            (config/guest-nodebug.config on top of the guest config),
@@ -7,22 +8,24 @@
 #            per-device DMA ops on x86), or
 #            "-modular": virtio and its drivers as modules, debugfs built in
 #            (config/guest-modular.config; vmlinux and modules, not booted)
-#   ARCH:    a row of config/arches.tsv (default x86_64): its fragments,
-#            compiler and image
+#   the architecture: a row of config/arches.tsv (default x86_64): its
+#            fragments, compiler and image, in the environment vdma.py gives
+#            (ARCH_NAME, ARCH_OUT, ARCH_KARCH, ARCH_CROSS, ARCH_IMAGE,
+#            ARCH_FRAGMENTS: vdma_pipeline.arch_env)
 # All variants of a base are built from its one work tree, each into its own
 # O= folder (build/BASE/out/OUT-VARIANT, OUT of the architecture's row),
 # through ccache: a variant recompiles only what differs.  Prints a progress
 # line a minute.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-variant=${1:?usage: build.sh VARIANT [ARCH]}
-arch=${2:-x86_64}
-arch_field arch >/dev/null || die "build: no architecture '$arch' in config/arches.tsv"
-label="$BASE $variant"; [ "$arch" = x86_64 ] || label="$label $arch"
-o=$OUT/$(arch_field out)-${BUILD_NAME:-$variant}
-image=$(arch_field image)
+variant=${1:?usage: build.sh VARIANT}
+[ -n "${ARCH_NAME:-}" ] || die "build: no architecture in the environment: run 'python3 scripts/vdma.py build $variant'"
+label="$BASE $variant"; [ "$ARCH_NAME" = x86_64 ] || label="$label $ARCH_NAME"
+o=$OUT/$ARCH_OUT-${BUILD_NAME:-$variant}
+image=$ARCH_IMAGE
 frags=
-for f in $(arch_field fragments); do frags="$frags $top/config/$f"; done
+for f in $ARCH_FRAGMENTS; do frags="$frags $top/config/$f"; done
 # a base's own fragment (config/guest-BASE.config), then the variant's
 [ ! -f "$top/config/guest-$BASE.config" ] || frags="$frags $top/config/guest-$BASE.config"
 targets=$(basename "$image")
@@ -33,34 +36,37 @@ case $variant in
 	targets="$targets modules" ;;
 *) ref=$variant ;;
 esac
-cross=$(arch_field cross); [ "$cross" != - ] || cross=
+cross=$ARCH_CROSS
 kcc=$cc; [ -z "$cross" ] || kcc="${cc%gcc}${cross}gcc"
 [ -z "$cross" ] || command -v "${cross}gcc" >/dev/null ||
-	die "build: ${cross}gcc missing: run 'scripts/deps.sh platforms' (as root)"
+	die "build: ${cross}gcc missing: run 'python3 scripts/vdma.py deps platforms' (as root)"
 
 checkout_variant "$ref"
-mk() { make -C "$K" O="$o" ARCH="$(arch_field karch)" ${cross:+CROSS_COMPILE=$cross} \
+mk() { make -C "$K" O="$o" ARCH="$ARCH_KARCH" ${cross:+CROSS_COMPILE=$cross} \
 	CC="$kcc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
 
 mkdir -p "$o"
 avail=$(df -Pk "$o" | awk 'NR == 2 { print int($4 / 1048576) }')
 [ "$avail" -ge 2 ] || die "[$label] only ${avail} GiB free in $o: free space (make clean) and retry"
 stale=
+# shellcheck disable=SC3013 # dash and bash have -nt
 for f in $frags; do [ "$f" -nt "$o/.config" ] && stale=1; done
 [ "$(cat "$o/.ref" 2>/dev/null)" = "$(kgit rev-parse HEAD)" ] || stale=1
 if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
 	say "[$label] configuring: tinyconfig + $(for f in $frags; do basename "$f"; done | paste -sd+)"
 	mk -s tinyconfig >/dev/null
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	KCONFIG_CONFIG="$o/.config" "$K/scripts/kconfig/merge_config.sh" -m -O "$o" \
 		"$o/.config" $frags >"$o/merge.log"
 	mk -s olddefconfig >/dev/null
 	# what the fragments ask for, the last one winning: =y set, "not set"
 	# unset; a symbol this tree does not define is left out, and said so
+	# shellcheck disable=SC2086,SC2046,SC2010 # a list of words (file names without spaces)
 	missing=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=\([ym]\)$/\1 \2/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' \
 		$frags | awk '{ v[$1] = $2 } END { for (k in v) print k, v[k] }' |
 		while read -r opt want; do
 			if ! grep -rqs --include='Kconfig*' -E "^(menu)?config ${opt#CONFIG_}\$" \
-				"$K/arch/$(arch_field karch)" $(ls -d "$K"/* | grep -v "^$K/arch\$"); then
+				"$K/arch/$ARCH_KARCH" $(ls -d "$K"/* | grep -v "^$K/arch\$"); then
 				say "[$label] $opt does not exist in this tree: left out"
 			elif [ "$want" != n ]; then grep -qx "$opt=$want" "$o/.config" || echo "$opt (must be $want)"
 			else ! grep -q "^$opt=" "$o/.config" || echo "$opt (must be unset)"; fi
@@ -81,6 +87,7 @@ say "[$label] building $targets in $o (log: $o/build.log)"
 	done ) &
 ticker=$!
 trap 'kill $ticker 2>/dev/null || true' EXIT
+# shellcheck disable=SC2086 # a list of words (file names without spaces)
 if ! mk $targets >"$o/build.log" 2>&1; then
 	grep -E 'error|Error|No space left' "$o/build.log" | head -n 20 >&2
 	grep -q 'No space left' "$o/build.log" && die "[$label] disk full: free space (make clean) and retry"

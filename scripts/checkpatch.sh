@@ -2,14 +2,17 @@
 # checkpatch --strict on every patch of the series; TAP on stdout.
 # Exits 1 if any patch has an error, a warning or a check.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -x "$K/scripts/checkpatch.pl" ] || die "no work tree: run 'make tree'"
 if [ $# -gt 0 ]; then	# checkpatch.sh DIR: another series of the base (alternatives/virtio-map-ops)
 	d=$top/$1
 	[ -f "$d/series" ] || die "checkpatch: no $1/series"
+	# shellcheck disable=SC2046 # a list of words (file names without spaces)
 	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$d/series" | sed "s|^|$d/|")
 else
-	set -- $(series_patches)
+	# shellcheck disable=SC2086 # file names without spaces
+	set -- $SERIES_PATCHES
 fi
 [ $# -gt 0 ] || die "checkpatch: no series patches on base $BASE"
 tmp=$(mktemp)
@@ -18,6 +21,7 @@ trap 'rm -f "$tmp"' EXIT
 # (not only THE REST) needs no MAINTAINERS hunk: checkpatch's one warning
 # FILE_PATH_CHANGES is then answered, and said so with the section.
 covered() {
+	# shellcheck disable=SC2013 # a list of words (file names without spaces)
 	for f in $(sed -n '/^--- \/dev\/null$/{n;s#^+++ b/##p;}' "$1"); do
 		printf -- '--- /dev/null\n+++ b/%s\n@@ -0,0 +1 @@\n+x\n' "$f" >"$tmp"
 		sec=$(cd "$K" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \

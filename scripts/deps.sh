@@ -1,28 +1,14 @@
 #!/bin/sh
-# Install everything the harness needs from Debian's archive (as root), or
-# say what is missing.  The kernel sources are fetched by fetch-base.sh.
-# usage: deps.sh [cross|platforms]
+# Install the Debian packages named (as root), or say what is missing.
+# The lists: vdma_pipeline.packages() (config/arches.tsv for QEMU, the cross
+# compilers and C libraries); the kernel sources are fetched by fetch-base.sh.
+# usage: deps.sh PACKAGE[=VERSION]...
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-pkgs="qemu-system-x86 sparse flex bison bc
-libelf-dev libssl-dev ccache cpio xz-utils dwarves python3 perl git make gcc
-libc6-dev kmod python3-ply python3-git python3-docutils"
-# 'deps.sh cross': the cross compilers of 'make cross' (upstream-check)
-if [ "${1:-}" = cross ]; then
-	pkgs="gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu
-gcc-sparc64-linux-gnu"
-fi
-# 'deps.sh platforms': QEMU and the cross compilers and C libraries of the
-# guest kernels and /init of 'make platforms' (config/arches.tsv)
-if [ "${1:-}" = platforms ]; then
-	pkgs="qemu-system-arm qemu-system-ppc qemu-system-sparc qemu-system-data
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu
-libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross
-gcc-sparc64-linux-gnu libc6-dev-sparc64-cross"
-fi
-
+[ $# -gt 0 ] || die "deps: usage: deps.sh PACKAGE... (python3 scripts/vdma.py deps [cross|platforms])"
 missing=
-for p in $pkgs; do
+for p in "$@"; do
 	name=${p%%=*}
 	want=${p#*=}; [ "$want" = "$p" ] && want=
 	have=$(dpkg-query -W -f '${Status} ${Version}' "$name" 2>/dev/null || true)
@@ -39,6 +25,7 @@ say "deps: installing:$missing"
 mkdir -p "$top/build"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null 2>&1 || say "deps: apt-get update failed, trying the cached lists"
+# shellcheck disable=SC2086 # a list of package names
 if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>"$top/build/apt.err"; then
 	cat "$top/build/apt.err" >&2
 	die "deps: apt-get install failed:$missing (see the apt errors above)"

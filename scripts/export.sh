@@ -7,10 +7,11 @@
 #   the second form: another series of the base, or the series from a
 #   development branch (--ref BRANCH alone), its cover letter text harness/FILE
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-dest=$(series_dir) ref=series
-cover=$top/harness/$(base_field cover) results=$top/harness/test-results-$BASE.txt
-v=$(base_field series_version)
+dest=$BASE_PATCHES ref=series
+cover=$top/harness/$BASE_COVER results=$top/harness/test-results-$BASE.txt
+v=$BASE_SERIES_VERSION
 while [ $# -gt 0 ]; do
 	case $1 in
 	--to) dest=$2 ;;
@@ -33,14 +34,17 @@ if [ -f "$results" ]; then
 		'$0 == "@RESULTS@" { while ((getline l < f) > 0) print l; next } { print }')
 fi
 kgit config "branch.$ref.description" "$desc"
+# shellcheck disable=SC2046 # no -v option for version 1
 kgit -c core.abbrev=12 format-patch -q --zero-commit --cover-letter --cover-from-description=subject \
 	$([ "$v" -gt 1 ] && echo "-v $v") --base=base -o "$tmp" "base..$ref"
 # The cover letter's date is "now": take the newest patch's date instead.
+# shellcheck disable=SC2012 # format-patch names
 last=$(ls "$tmp"/*.patch | tail -n 1)
 d=$(sed -n 's/^Date: //p' "$last" | head -n 1)
 sed -i "s/^Date: .*/Date: $d/" "$tmp"/*0000-cover-letter.patch
 rm -f "$dest"/*.patch
 cp "$tmp"/*.patch "$dest"/
+# shellcheck disable=SC2010,SC2035 # format-patch names
 (cd "$tmp" && ls *.patch | grep -v '0000-cover-letter' ) >"$dest/series" || true
 rm -rf "$tmp"
 say "exported $(grep -c . "$dest/series") patch(es) + cover letter to $dest"

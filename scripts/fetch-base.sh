@@ -6,9 +6,10 @@
 # machine's apt configuration already uses for Debian.
 # usage: BASE=NAME fetch-base.sh
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-pkg=$(base_field package) ver=$(base_field version) suite=$(base_field suite)
-tarball=$(base_field tarball) want=$(base_field sha256)
+pkg=$BASE_PACKAGE ver=$BASE_VERSION suite=$BASE_SUITE
+tarball=$BASE_TARBALL want=$BASE_SHA256
 src=$top/build/src/$BASE
 t=$src/$tarball
 if [ -f "$t" ] && [ -f "$src/.verified" ] && [ "$(cat "$src/.verified")" = "$ver $want" ]; then
@@ -20,6 +21,7 @@ if [ "$suite" = system ]; then
 	aptopt=
 else
 	# The Debian archive's URI as this machine's apt configuration has it.
+	# shellcheck disable=SC2016 # apt's format, not the shell's
 	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' 2>/dev/null |
 		grep -E '/debian/?$' | head -n 1)
 	[ -n "$uri" ] || uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |

@@ -3,6 +3,7 @@
 # the reStructuredText it touches; only what the series adds fails.
 # SERIES=REF: another series of the base (v2, the alternative), default the base's own.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 S=${SERIES:-series}
 files=$(kgit diff --name-only base "$S" -- '*.c' '*.h')
@@ -29,6 +30,7 @@ if [ -n "$rst" ]; then
 	for f in $rst; do
 		mkdir -p "$d/$(dirname "$f")"; kgit show "$S:$f" >"$d/$f"
 	done
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	(cd "$d" && /usr/bin/python3 "$top/scripts/rstcheck.py" $rst) || bad=1
 	rm -rf "$d"
 fi

@@ -6,6 +6,7 @@
 # Writes the raw KTAP to build/results/BASE/kunit-VARIANT[-ARCH].ktap; exits
 # non-zero if a test failed, the kernel crashed, or no test ran.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 variant=${1:-series} karch=${2:-um}
 res=$RES/$BASE

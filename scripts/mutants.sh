@@ -1,27 +1,33 @@
 #!/bin/sh
-# Do the KUnit suites fail when the behaviour they name is reverted?  Each row
-# of config/mutants-BASE.tsv is applied to the series in the worktree
-# build/BASE/mutant, UML is built (incrementally, through ccache) and the suites
-# run: a mutant that KUnit does not catch fails this script.
-# usage: mutants.sh [--variant V] [ROW...]   (row numbers, default: all)
-#   --variant V: the rows of config/mutants-BASE-V.tsv on the branch V (v2),
-#   each run by the suites of its ARCH column (um, or x86_64 in QEMU)
+# Do the KUnit suites fail when the behaviour they name is reverted?  Each
+# mutant (a row of config/mutants-BASE[-VARIANT].tsv, passed by
+# 'python3 scripts/vdma.py mutants') is applied to the series in the worktree
+# build/BASE/mutant, UML (or x86_64 in QEMU) is built (incrementally, through
+# ccache) and the suites run: a mutant that KUnit does not catch fails this
+# script.
+# usage: mutants.sh [--variant V] [--complete] N FILE SUBSTITUTION WHAT ARCH...
+#   five arguments per mutant: its row number, the file, the perl
+#   substitution, the behaviour it reverts, the suites' arch (um or x86_64);
+#   --variant V: on the branch V (v2) instead of the series;
+#   --complete: every row of the table (the TAP gets its provenance)
 # TAP on stdout and in build/results/BASE/mutants[-V].tap.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$RES/$BASE
-ref=series sfx= tsv=$top/config/mutants-$BASE.tsv
+ref=series sfx='' complete=''
 if [ "${1:-}" = --variant ]; then
-	ref=$2 sfx=-$2 tsv=$top/config/mutants-$BASE-$2.tsv
+	ref=$2 sfx=-$2
 	shift 2
 fi
+[ "${1:-}" != --complete ] || { complete=1; shift; }
+if [ $# -eq 0 ] || [ $(($# % 5)) -ne 0 ]; then
+	die "mutants: usage: mutants.sh [--variant V] [--complete] N FILE SUBSTITUTION WHAT ARCH..."
+fi
+n=$(($# / 5))
 wt=$top/build/$BASE/mutant$sfx tap=$res/mutants$sfx.tap
-[ -f "$tsv" ] || die "no mutants for base $BASE ($tsv)"
 mkdir -p "$res"
 rm -f "$tap.prov"
-rows=$(grep -v '^#' "$tsv" | grep .)
-n=$(printf '%s\n' "$rows" | wc -l)
-[ $# -gt 0 ] || set -- $(seq 1 "$n")
 
 [ -d "$wt" ] || kgit worktree add -q --detach "$wt" "$ref"
 git -C "$wt" checkout -q --detach -f "$(kgit rev-parse "$ref")"
@@ -31,7 +37,7 @@ arch_setup() {
 	case $1 in
 	um) bd=$OUT/um-mutant$sfx kcfg=$top/config/kunitconfig ;;
 	x86_64) bd=$OUT/kx86-mutant$sfx kcfg=$top/config/kunitconfig-x86_64 ;;
-	*) die "mutants: unknown arch '$1' in $tsv" ;;
+	*) die "mutants: unknown arch '$1'" ;;
 	esac
 	mkdir -p "$bd"
 	# once per run: the options of this tree
@@ -43,16 +49,13 @@ configured=
 
 {
 echo "TAP version 13"
-echo "1..$#"
+echo "1..$n"
 i=0 bad=0
-for r in "$@"; do
+while [ $# -gt 0 ]; do
 	i=$((i + 1))
-	line=$(printf '%s\n' "$rows" | sed -n "${r}p")
-	file=$(printf '%s' "$line" | cut -f1)
-	expr=$(printf '%s' "$line" | cut -f2)
-	what=$(printf '%s' "$line" | cut -f3)
-	march=$(printf '%s' "$line" | cut -f4)
-	arch_setup "${march:-um}"
+	r=$1 file=$2 expr=$3 what=$4 march=$5
+	shift 5
+	arch_setup "$march"
 	git -C "$wt" checkout -q -f -- .
 	before=$(git -C "$wt" hash-object "$file")
 	perl -0pi -e "$expr" "$wt/$file"
@@ -60,15 +63,15 @@ for r in "$@"; do
 		echo "not ok $i - mutant $r ($what): the substitution does not apply to $file"
 		bad=$((bad + 1)); continue
 	fi
-	say "mutants: [$i/$#] $what"
-	if ! (cd "$wt" && CCACHE_BASEDIR=$wt $kunit build --arch="${march:-um}" \
+	say "mutants: [$i/$n] $what"
+	if ! (cd "$wt" && CCACHE_BASEDIR=$wt $kunit build --arch="$march" \
 		--kunitconfig="$bd/project.kunitconfig" --build_dir="$bd" \
 		--jobs="$(nproc)" --make_options "CC=$cc") >"$bd/build-$r.log" 2>&1; then
 		echo "not ok $i - mutant $r ($what): does not build ($bd/build-$r.log)"
 		bad=$((bad + 1)); continue
 	fi
 	k=$res/mutant$sfx-$r.ktap
-	(cd "$wt" && $kunit exec --arch="${march:-um}" --build_dir="$bd" --raw_output=kunit --timeout=300) \
+	(cd "$wt" && $kunit exec --arch="$march" --build_dir="$bd" --raw_output=kunit --timeout=300) \
 		>"$k" 2>/dev/null || true
 	if (cd "$wt" && $kunit parse "$k") >"$k.txt" 2>&1; then
 		echo "not ok $i - mutant $r ($what): KUnit still passes"
@@ -80,7 +83,7 @@ for r in "$@"; do
 	fi
 done
 git -C "$wt" checkout -q -f -- .
-echo "mutants: $(($# - bad)) passed, $bad failed"
+echo "mutants: $((n - bad)) passed, $bad failed"
 } | tee "$tap"
-[ $# -eq "$n" ] && write_prov "$tap" mutants.sh ${sfx:+--variant "$ref"}
+[ -z "$complete" ] || write_prov "$tap" mutants.sh ${sfx:+--variant "$ref"}
 ! grep -q '^not ok' "$tap"

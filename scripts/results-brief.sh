@@ -5,6 +5,7 @@
 # tables stay in build/results/ (make results-full: per row).
 # usage: [BASE=7.3] results-brief.sh   (after make check)
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$RES/$BASE
 f=$top/harness/test-results-$BASE.txt
@@ -39,7 +40,7 @@ PY
 	if [ -f "$RES/bisect.log" ]; then
 		echo "make bisect ($(date_of "$RES/bisect.log")): $(grep -E '^bisect: (every|first)' "$RES/bisect.log" | tail -n 1 | sed 's/^bisect: //')"
 	fi
-	# a complete run only (mutants.sh writes provenance for all rows)
+	# a complete run only (mutants.sh writes provenance for all rows: --complete)
 	if [ -f "$res/mutants.tap.prov" ]; then
 		echo "KUnit mutants ($(date_of "$res/mutants.tap")): $(tail -n 1 "$res/mutants.tap" | sed 's/^mutants: //')"
 	else

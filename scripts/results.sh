@@ -7,10 +7,11 @@
 # only when its provenance (FILE.prov) names the current series, and said to
 # be missing otherwise.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$RES
 f=$top/harness/test-results-$BASE.txt
-cur=$(python3 "$top/scripts/vdma.py" series-hash --base "$BASE")
+cur=$SERIES_HASH
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.kept"' EXIT
 
@@ -62,7 +63,7 @@ missing() {
 			sed 's/^\[[0-9:]*\] /  /'
 		echo
 	else missing KUnit "$res/$BASE/kunit-series.ktap" "KUnit (UML)"; fi
-	n=$(grep -v '^#' "$top/config/mutants-$BASE.tsv" | grep -c .)
+	n=$KUNIT_MUTANTS
 	if current "$res/$BASE/mutants.tap" && grep -qx "1..$n" "$res/$BASE/mutants.tap"; then
 		echo "KUnit mutants (each reverts one behaviour; KUnit must fail):"
 		grep -E '^(ok|not ok) |^mutants:' "$res/$BASE/mutants.tap" | sed 's/^/  /'
@@ -78,7 +79,7 @@ missing() {
 		echo "Benchmark (make bench):"; sed 's/^/  /' "$res/$BASE/bench.txt"; echo
 	else missing Benchmark "$res/$BASE/bench.txt" "Benchmark (make bench)"; fi
 	for t in checkpatch sparse kernel-doc; do
-		l=$res/$t.log	# check.sh names a step of another base than the primary STEP-BASE
+		l=$res/$t.log	# check names a step of another base than the primary STEP-BASE
 		[ ! -f "$res/$t-$BASE.log" ] || l=$res/$t-$BASE.log
 		if current "$l"; then
 			echo "$t:"; grep -E "^($t|sparse/W=1|kernel-doc): " "$l" | sed 's/^/  /'
@@ -86,8 +87,9 @@ missing() {
 	done
 	echo
 	echo "Cc (scripts/get_maintainer.pl --no-git on the series):"
+	# shellcheck disable=SC2086 # a list of words (file names without spaces)
 	(cd "$K" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
-		$(series_patches) 2>/dev/null) | grep -v 'lists.invalid' | sort -u | sed 's/^/  /'
+		$SERIES_PATCHES 2>/dev/null) | grep -v 'lists.invalid' | sort -u | sed 's/^/  /'
 } >"$tmp" || die "results: not written (see the reason above)"
 sed "s/[[:space:]]*$//" "$tmp" >"$f"
 say "results: wrote $f"

@@ -4,6 +4,7 @@
 # Files that config does not build are listed as not checked.
 # SERIES=REF: another series of the base (v2, the alternative), default the base's own.
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 S=${SERIES:-series}
 command -v sparse >/dev/null || die "sparse is not installed: run 'make deps'"
@@ -41,6 +42,7 @@ checkout_variant "$S"
 # What the x86 guest does not build (the KUnit suites) is checked in the UML
 # KUnit build of the series, where it is built.
 um=$OUT/um-$S
+# shellcheck disable=SC2013 # a list of words (file names without spaces)
 for f in $(sort -u "$res/sparse-unbuilt.$S"); do
 	obj=${f%.c}.o
 	if [ -f "$um/$obj" ]; then
@@ -48,6 +50,7 @@ for f in $(sort -u "$res/sparse-unbuilt.$S"); do
 			warnings_of
 	fi
 done | sort >>"$res/sparse-$S.txt"
+# shellcheck disable=SC2013 # a list of words (file names without spaces)
 for f in $(sort -u "$res/sparse-unbuilt.$S"); do
 	[ -f "$um/${f%.c}.o" ] || echo "$f"
 done >"$res/sparse-unbuilt.$S.um"
@@ -59,6 +62,7 @@ extra() { # variant -> warnings of the extra files
 	o=$OUT/x86-extra-$1 frag=$top/config/sparse-extra.config
 	checkout_variant "$1"
 	mk() { make -C "$K" O="$o" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
+	# shellcheck disable=SC3013 # dash and bash have -nt
 	if [ ! -f "$o/.config" ] || [ "$frag" -nt "$o/.config" ]; then
 		mkdir -p "$o"
 		mk -s x86_64_defconfig >/dev/null
@@ -90,8 +94,10 @@ new=$(comm -13 "$res/sparse-base.txt" "$(sort "$res/sparse-$S.txt" >"$res/sparse
 n=$(echo "$files" | wc -l)
 unbuilt=$(cat "$res/sparse-unbuilt.$S.um")
 echo "sparse/W=1: $n touched .c file(s); base $(wc -l <"$res/sparse-base.txt") warning(s), series $(wc -l <"$res/sparse-$S.txt")"
+# shellcheck disable=SC2086,SC2116 # a list of words (file names without spaces), on one line
 [ -z "$extra_files" ] || echo "sparse/W=1: checked in x86_64_defconfig + sparse-extra.config: $(echo $extra_files)"
 if [ -n "$unbuilt" ]; then
+	# shellcheck disable=SC2086,SC2116 # a list of words (file names without spaces), on one line
 	echo "sparse/W=1: NOT CHECKED (no config builds them): $(echo $unbuilt)"
 	echo "sparse: 0 passed, 1 failed"
 	exit 1

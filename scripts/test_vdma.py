@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vdma  # noqa: E402
 import vdma_model  # noqa: E402
+import vdma_pipeline  # noqa: E402
 
 FIX = vdma.TOP / 'harness' / 'fixtures'
 
@@ -643,12 +644,12 @@ class Model(unittest.TestCase):
 
     def test_a_broken_table_stops_the_cli_before_anything(self):
         d = self.folder(matrix={4: 'intel\ttranslated\tk2\tiommu\tfail:nope\t=\t-'})
-        old = vdma.CONFIG
-        vdma.CONFIG = d
-        self.addCleanup(setattr, vdma, 'CONFIG', old)
+        for mod in (vdma, vdma_pipeline):
+            self.addCleanup(setattr, mod, 'CONFIG', mod.CONFIG)
+            mod.CONFIG = d
         from contextlib import redirect_stderr
         import io
-        for argv in (['variants', '--base', 'b1'], ['matrix', '--rejudge', '--out', str(d / 'o')],
+        for argv in (['check', '--plan', '--base', 'b1'], ['matrix', '--rejudge', '--out', str(d / 'o')],
                      ['demo', 'series', 'none', '-', '--kernel', '/nonexistent',
                       '--out', str(d / 'o')]):
             with self.subTest(argv=argv):
@@ -1014,6 +1015,165 @@ class Bench(unittest.TestCase):
         self.assertEqual(vdma.bench_check_run('base', {}), ['no measurement'])
 
 
+class Pipeline(unittest.TestCase):
+    """vdma.py STAGE, make's one entry point (scripts/vdma_pipeline.py)."""
+
+    # make check's steps, written down from scripts/check.sh (removed): per
+    # base of config/bases.tsv by its check column (7.3 full; 6.12
+    # long-backport), the variants of config/matrix.tsv whose check column
+    # is yes, the series beside the base's own (v2), the harness mutants
+    CHECK = """\
+deps	python3 scripts/vdma.py deps
+selftest	python3 scripts/vdma.py selftest
+tree-7.3	env BASE=7.3 scripts/tree.sh
+checkpatch-7.3	env BASE=7.3 scripts/checkpatch.sh
+checkpatch-7.3-v2	env BASE=7.3 scripts/checkpatch.sh alternatives/virtio-map-ops
+build-7.3-base	env BASE=7.3 python3 scripts/vdma.py build base
+build-7.3-control	env BASE=7.3 python3 scripts/vdma.py build control
+build-7.3-series	env BASE=7.3 python3 scripts/vdma.py build series
+build-7.3-series-xen	env BASE=7.3 python3 scripts/vdma.py build series-xen
+build-7.3-series-nophys	env BASE=7.3 python3 scripts/vdma.py build series-nophys
+build-7.3-series-translated	env BASE=7.3 python3 scripts/vdma.py build series-translated
+build-7.3-v2	env BASE=7.3 python3 scripts/vdma.py build v2
+kunit-7.3	env BASE=7.3 scripts/kunit.sh series
+kunit-7.3-x86_64	env BASE=7.3 scripts/kunit.sh series x86_64
+mutants-7.3	env BASE=7.3 python3 scripts/vdma.py mutants
+sparse-7.3	env BASE=7.3 scripts/sparse.sh
+kernel-doc-7.3	env BASE=7.3 scripts/kdoc.sh
+kunit-7.3-v2	env BASE=7.3 scripts/kunit.sh v2
+matrix-7.3	env BASE=7.3 python3 scripts/vdma.py matrix base control series series-xen \
+series-nophys series-translated v2
+ktap-7.3	env BASE=7.3 python3 scripts/vdma.py ktap
+lifecycle-7.3	env BASE=7.3 python3 scripts/vdma.py lifecycle --check
+harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
+"""
+    # LONG=1 (make check-long): 6.12 as a backport, the long variants
+    # (*-nodebug), v2's mutants, sparse and kernel-doc
+    LONG = {
+        'tree-7.3': ['tree-6.12	env BASE=6.12 scripts/tree.sh'],
+        'checkpatch-7.3-v2': ['checkpatch-6.12	env BASE=6.12 scripts/checkpatch.sh'],
+        'build-7.3-series': ['build-7.3-series-nodebug	env BASE=7.3 python3 scripts/vdma.py '
+                             'build series-nodebug'],
+        'build-7.3-v2': ['build-7.3-v2-nodebug	env BASE=7.3 python3 scripts/vdma.py build '
+                         'v2-nodebug',
+                         'build-6.12-series	env BASE=6.12 python3 scripts/vdma.py build series'],
+        'kunit-7.3-v2': ['mutants-7.3-v2	env BASE=7.3 python3 scripts/vdma.py mutants '
+                         '--variant v2',
+                         'sparse-7.3-v2	env BASE=7.3 SERIES=v2 scripts/sparse.sh',
+                         'kernel-doc-7.3-v2	env BASE=7.3 SERIES=v2 scripts/kdoc.sh',
+                         'kunit-6.12	env BASE=6.12 scripts/kunit.sh series'],
+        'ktap-7.3': ['demo-6.12	env BASE=6.12 python3 scripts/vdma.py demo series intel '
+                     'translated'],
+    }
+
+    def plan(self, argv: list[str]) -> list[str]:
+        import io
+        from contextlib import redirect_stdout
+        out = io.StringIO()
+        with redirect_stdout(out):
+            self.assertEqual(vdma.main(argv), 0)
+        return out.getvalue().splitlines()
+
+    def test_the_plan_of_check_is_check_sh(self):
+        want = self.CHECK.splitlines()
+        self.assertEqual(self.plan(['check', '--plan', '--base', '7.3']), want)
+        long = []
+        for line in want:
+            long.append(line if not line.startswith('matrix-') else
+                        'matrix-7.3	env BASE=7.3 python3 scripts/vdma.py matrix base control series '
+                        'series-nodebug series-xen series-nophys series-translated v2 v2-nodebug')
+            long += self.LONG.get(line.split('\t')[0], [])
+        self.assertEqual(self.plan(['check', '--plan', '--long', '--base', '7.3']), long)
+
+    def test_every_step_of_a_plan_is_a_stage_or_a_script(self):
+        m = vdma_pipeline.config()
+        for s in vdma_pipeline.check_plan(m, True) + vdma_pipeline.upstream_plan(m, '7.3'):
+            with self.subTest(step=s.name):
+                if s.cmd[:2] == vdma_pipeline.PY:
+                    import io
+                    from contextlib import redirect_stdout
+                    with self.assertRaises(SystemExit) as e, redirect_stdout(io.StringIO()):
+                        vdma.main(list(s.cmd[2:]) + ['--help'])	# the stage parses them
+                    self.assertEqual(e.exception.code, 0)
+                else:
+                    self.assertTrue((vdma.TOP / s.cmd[0]).exists(), s.cmd[0])
+
+    def test_no_command_answers_the_shell_a_config_question(self):
+        for argv in (['variants'], ['series-hash'], ['platform-arches'], ['platform-variants']):
+            with self.subTest(argv=argv), self.assertRaises(SystemExit):
+                with open(os.devnull, 'w') as null:
+                    from contextlib import redirect_stderr
+                    with redirect_stderr(null):
+                        vdma.main(argv)
+        for f in sorted((vdma.TOP / 'scripts').glob('*.sh')):
+            with self.subTest(script=f.name):
+                text = f.read_text()
+                self.assertNotRegex(text, r'\$top/config/\S*\.tsv|base_field|arch_field|'
+                                          r'vdma\.py" (variants|series-hash|platform-)')
+
+    def test_a_run_goes_on_after_a_failure_with_logs_and_a_summary(self):
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        m = vdma_pipeline.config()
+        seen = []
+        r = vdma_pipeline.Runner(m, lambda argv: seen.append(argv) or print('inner: 2 passed') or 0,
+                                 res=d)
+        steps = [vdma_pipeline.Step('bad', ('sh', '-c', 'echo "not ok 1 - x"; exit 3')),
+                 vdma_pipeline.Step('good', ('sh', '-c', 'echo "t: 1 passed, 0 failed"; '
+                                                         'echo "$BASE $SERIES_HASH"'), '7.3'),
+                 vdma_pipeline.Step('inner', vdma_pipeline.PY + ('ktap',), '7.3')]
+        import io
+        from contextlib import redirect_stdout
+        out = io.StringIO()
+        with redirect_stdout(out):
+            self.assertEqual([r.run(s) for s in steps], [False, True, True])
+        self.assertEqual(seen, [['ktap']])
+        self.assertEqual((d / 'bad.rc').read_text(), '3\n')
+        self.assertIn('=== good\n', out.getvalue())
+        self.assertEqual((d / 'good.log').read_text(),
+                         f"t: 1 passed, 0 failed\n7.3 {vdma.series_hash('7.3')}\n")
+        prov = dict(line.split('=', 1) for line in (d / 'good.log.prov').read_text().splitlines())
+        self.assertEqual(prov['series'], vdma.series_hash('7.3'))
+        self.assertTrue(prov['base'].startswith('7.3 linux-source-7.3 '))
+        self.assertEqual(prov['command'], "env BASE=7.3 sh -c 'echo \"t: 1 passed, 0 failed\"; "
+                         "echo \"$BASE $SERIES_HASH\"'")
+        lines = r.summary(7).splitlines()
+        self.assertEqual(lines[:2], ['', '=== summary (7s)'])
+        self.assertRegex(lines[2], r'^bad              FAIL +\d+s  $')
+        self.assertRegex(lines[3], r'^good             PASS +\d+s  t: 1 passed, 0 failed$')
+        self.assertRegex(lines[4], r'^inner            PASS +\d+s  inner: 2 passed$')
+        self.assertEqual(r.failures(), f"--- bad failed ({d / 'bad.log'}):\nnot ok 1 - x\n")
+
+    def test_deps_and_cross_read_the_architectures(self):
+        m = vdma_pipeline.config()
+        self.assertEqual(vdma_pipeline.cross_targets(m, []), [
+            'arm64:aarch64-linux-gnu-:defconfig', 'powerpc:powerpc64le-linux-gnu-:ppc64le_defconfig',
+            's390:s390x-linux-gnu-:defconfig', 'sparc:sparc64-linux-gnu-:sparc64_defconfig'])
+        self.assertEqual(sorted(vdma_pipeline.packages(m, 'platforms')), sorted(
+            'qemu-system-arm qemu-system-ppc qemu-system-sparc qemu-system-data '
+            'gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu '
+            'libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross '
+            'gcc-sparc64-linux-gnu libc6-dev-sparc64-cross'.split()))
+        self.assertEqual(vdma_pipeline.packages(m, 'cross'), [
+            'gcc-aarch64-linux-gnu', 'gcc-powerpc64le-linux-gnu', 'gcc-s390x-linux-gnu',
+            'gcc-sparc64-linux-gnu'])
+        self.assertIn('qemu-system-x86', vdma_pipeline.packages(m, ''))
+
+    def test_the_mutant_tables(self):
+        h = {r.name: r for r in vdma_model.harness_mutants(vdma.CONFIG, '7.3')}
+        self.assertEqual(h['control-as-series'].caught,
+                         'FAIL:leak FAIL:qemu-index-error FAIL:wrong-path')	# 7.3:caught
+        self.assertEqual(h['wrong-kind'].caught, 'FAIL:wrong-kind')		# "="
+        self.assertEqual(vdma_model.harness_mutants(vdma.CONFIG, '6.12')[0].caught,
+                         'FAIL:dma-overlap FAIL:qemu-index-error FAIL:wrong-path')
+        k = vdma_model.kunit_mutants(vdma.CONFIG, '7.3')
+        self.assertEqual([r.number for r in k], list(range(1, len(k) + 1)))
+        self.assertTrue({r.arch for r in k} <= {'um', 'x86_64'})
+        self.assertEqual(vdma_pipeline.base_env(vdma_pipeline.config(), '7.3')['KUNIT_MUTANTS'],
+                         str(len(k)))
+
+
+
 class Lint(unittest.TestCase):
     def test_pyflakes(self):
         """pyflakes on scripts/*.py where it is installed (python3 -m
@@ -1032,6 +1192,17 @@ class Lint(unittest.TestCase):
         self.assertEqual(r.returncode, 0, f"{' '.join(cmd)}:\n{r.stdout}{r.stderr}")
 
 
+    def test_shellcheck(self):
+        """shellcheck on every shell script (.shellcheckrc follows lib.sh;
+        apt-get install shellcheck)."""
+        if not shutil.which('shellcheck'):
+            self.skipTest('shellcheck is not installed (apt-get install shellcheck)')
+        scripts = sorted(str(p.relative_to(vdma.TOP)) for p in (vdma.TOP / 'scripts').glob('*.sh'))
+        r = subprocess.run(['shellcheck', *scripts, '.ci/run'], cwd=vdma.TOP, capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, f'shellcheck:\n{r.stdout}{r.stderr}')
+
+
 class Summary(unittest.TextTestResult):
     pass
 
@@ -1041,6 +1212,8 @@ if __name__ == '__main__':
     prog = unittest.main(testRunner=runner, exit=False)
     r = prog.result
     failed = len(r.failures) + len(r.errors)
+    for test, why in r.skipped:	# never silently: what did not run, and why
+        print(f'selftest: skipped {test.id()}: {why}')
     print(f'selftest: {r.testsRun - failed - len(r.skipped)} passed, {failed} failed'
           + (f', {len(r.skipped)} skipped' if r.skipped else ''))
     sys.exit(1 if failed or r.testsRun == 0 else 0)

@@ -4,6 +4,7 @@
 # the tools/virtio DMA stubs.
 # usage: tools-virtio.sh [VARIANT]     (default: series)
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 v=${1:-series}
 checkout_variant "$v"
@@ -18,6 +19,7 @@ if ! make -C "$d" -j"$(nproc)" virtio_test vringh_test >"$log" 2>&1; then
 fi
 pass=0 fail=0
 for args in "" "--indirect" "--eventidx" "--indirect --eventidx --parallel"; do
+	# shellcheck disable=SC2086 # options
 	if timeout 120 "$d/vringh_test" $args >>"$log" 2>&1; then
 		pass=$((pass + 1)); echo "ok - vringh_test $args"
 	else

@@ -5,6 +5,7 @@
 # virtio_ring forced onto the DMA API: harness/control/BASE/*.patch).
 # usage: BASE=NAME tree.sh [--check-exported]
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 if [ "${1:-}" = --check-exported ]; then
@@ -30,9 +31,9 @@ if [ ! -d "$K/.git" ]; then
 	git -C "$K.tmp" config gc.auto 0
 	git -C "$K.tmp" config maintenance.auto false
 	git -C "$K.tmp" add -A
-	d=$(base_field date)
+	d=$BASE_DATE
 	GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d \
-		git -C "$K.tmp" commit -q -m "Linux $(base_field package) $(base_field version) (Debian source package)"
+		git -C "$K.tmp" commit -q -m "Linux $BASE_PACKAGE $BASE_VERSION (Debian source package)"
 	git -C "$K.tmp" tag base
 	mv "$K.tmp" "$K"
 fi
@@ -45,7 +46,7 @@ flock -w 7200 9 || die "$K is in use by another build (lock $K.lock)"
 	die "$K has uncommitted changes: commit them (and 'make export') first"
 
 # The series branch: refuse to drop commits that are not exported.
-sdir=$(series_dir)
+sdir=$BASE_PATCHES
 if [ -n "$sdir" ] && kgit rev-parse -q --verify refs/heads/series >/dev/null; then
 	tmp=$(mktemp -d)
 	"$top/scripts/export.sh" --to "$tmp" >/dev/null
@@ -71,18 +72,20 @@ branch() {
 kgit checkout -q --detach base
 muts=
 if [ -n "$sdir" ]; then
-	set -- $(series_patches)
+	# shellcheck disable=SC2086 # file names without spaces
+	set -- $SERIES_PATCHES
 	say "tree: applying $# patch(es) from $sdir"
 	branch series base "$@"
 fi
 set -- "$top/harness/control/$BASE"/*.patch
 [ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
 branch control base "$@"
-# series beside the base's own (config/variants.tsv, "patches"): branch REF =
-# the base with the folder's patches (the alternative v2 on 7.3)
-python3 "$top/scripts/vdma.py" variants --base "$BASE" --patches >"$K.extra"
-while read -r v ref dir; do
+# series beside the base's own (config/variants.tsv, "patches": EXTRA_SERIES):
+# branch REF = the base with the folder's patches (the alternative v2 on 7.3)
+for e in $EXTRA_SERIES; do
+	v=${e%%:*} dir=${e#*:*:} ref=${e#*:}; ref=${ref%%:*}
 	[ -f "$top/$dir/series" ] || die "variant $v: no $dir/series"
+	# shellcheck disable=SC2046 # file names without spaces
 	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/$dir/series" | sed "s|^|$top/$dir/|")
 	say "tree: applying $# patch(es) from $top/$dir (branch $ref)"
 	branch "$ref" base "$@"
@@ -93,12 +96,11 @@ while read -r v ref dir; do
 		branch "$(basename "$d")" "$ref" "$d"*.patch
 		muts="$muts $(basename "$d"),"
 	done
-done <"$K.extra"
-rm -f "$K.extra"
+done
 # kernel mutants of the series (config/variants.tsv): a branch each, the
 # series with harness/mutants/BASE/NAME/*.patch on top
 for d in "$top/harness/mutants/$BASE"/*/; do
-	[ -n "$sdir" ] && [ -d "$d" ] || continue
+	if [ -z "$sdir" ] || [ ! -d "$d" ]; then continue; fi
 	branch "$(basename "$d")" series "$d"*.patch
 	muts="$muts $(basename "$d"),"
 done

@@ -14,7 +14,10 @@ console, QEMU's log and the host's disk checks into one verdict:
          timeout before /init, a console or DMA-API dump it cannot read):
          never a pass, never an expected failure.
 
-Commands (see --help): guest, matrix, rejudge, demo, results, variants.
+Commands (see --help): guest, matrix (--rejudge), demo, results, brief,
+bench-report, bench-brief; and the pipeline's stages, every make target
+(check, tree, build, kunit, mutants, lifecycle, ...: scripts/vdma_pipeline.py,
+`vdma.py check --plan` prints the steps of make check).
 Configuration: config/*.tsv, read once and every expectation parsed before
 anything boots (scripts/vdma_model.py: the model and the expectation grammar).
 Results: build/results/BASE/matrix/VARIANT/ROW/ (console.log, qemu.log,
@@ -41,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import vdma_model
+import vdma_pipeline
 from vdma_model import (GUEST_TYPES, NOT_RUN, SIGNATURES, SUFFIX_PAIRS, HarnessError, Row,
                         as_expectation, device_fields, parse_expectation)
 
@@ -100,6 +104,12 @@ def base_kinds(base):
 
 def primary_base():
     return model().primary_base.name
+
+
+def base_of(a):
+    """A command's base: --base, else $BASE (make's, a step's), else the
+    primary base."""
+    return a.base or os.environ.get('BASE') or primary_base()
 
 
 def variants_of(base, tname=None):
@@ -322,7 +332,7 @@ def need_qemu(arch='x86_64'):
     if not shutil.which(qemu_binary(arch)):
         die(f"{qemu_binary(arch)} not found: run 'make deps'"
             + (' (apt-get install qemu-system-x86)' if arch == 'x86_64'
-               else " ('scripts/deps.sh platforms')"))
+               else " ('python3 scripts/vdma.py deps platforms')"))
 
 
 def guest_dir(arch='x86_64'):
@@ -376,7 +386,7 @@ def build_guest(src=None, dest=None, arch='x86_64'):
                                capture_output=True, text=True)
         except OSError as e:
             die(f"vdma: cannot build the guest program: {cc[0]}: {e.strerror} "
-                "(scripts/deps.sh platforms)")
+                "(python3 scripts/vdma.py deps platforms)")
         if r.returncode:
             die(f'vdma: cannot build the guest program {src}:\n{r.stderr}'
                 + (f'\n(static libc: apt-get install {libc})' if 'lc' in r.stderr else ''))
@@ -1261,17 +1271,7 @@ def git(*args):
 
 def series_hash(base):
     """sha256 of the base's series patches (in series order), or 'none'."""
-    d = base_row(base).patches
-    if d == '-':
-        return 'none'
-    d = TOP / d
-    names = [n.split('#')[0].strip() for n in (d / 'series').read_text().splitlines()] \
-        if (d / 'series').exists() else sorted(p.name for p in d.glob('[0-9]*.patch')
-                                                 if not p.name.startswith('0000-'))
-    h = hashlib.sha256()
-    for n in filter(None, names):
-        h.update((d / n).read_bytes())
-    return h.hexdigest()[:16]
+    return vdma_pipeline.series_hash(model(), base)
 
 
 def qemu_version():
@@ -1376,7 +1376,7 @@ def kernel_of(base, variant, arch='x86_64'):
 
 
 def cmd_matrix(a):
-    base = a.base or primary_base()
+    base = base_of(a)
     tname = getattr(a, 'table', None) or 'matrix'
     variants = a.variants or variants_of(base, tname)
     for v in variants:
@@ -1396,7 +1396,7 @@ def cmd_matrix(a):
     for v, ar in sorted({(v, arch_of(r.iommu)) for v, r in todo}):
         if a.rejudge:
             break
-        how = f"BASE={base} scripts/build.sh {v}" + ('' if ar == 'x86_64' else f' {ar}')
+        how = f"python3 scripts/vdma.py build --base {base} {v}" + ('' if ar == 'x86_64' else f' {ar}')
         if not kernel_of(base, v, ar).exists():
             die(f"vdma: no {ar} kernel for {base} {v}: run '{how}'")
         want, have = variant_commit(base, v), built_commit(base, v, ar)
@@ -1470,7 +1470,7 @@ def cmd_matrix(a):
 def cmd_demo(a):
     """Boot all kinds at once and print, per device, what it got; exit 1
     unless every device verified its I/O on the path matrix.tsv expects."""
-    base = a.base or primary_base()
+    base = base_of(a)
     forced = a.expect and parse_expectation(a.expect, 'vdma: demo --expect')
     kinds = [k.kind for k in table('kinds') if k.kind in base_kinds(base)
              and not (a.iommu == 'mmio' and k.mmio == 'x')]
@@ -1485,7 +1485,7 @@ def cmd_demo(a):
     need_qemu(arch)
     kernel = Path(a.kernel) if a.kernel else kernel_of(base, a.variant, arch)
     if not kernel.exists():
-        die(f"vdma: no kernel {kernel}: run 'BASE={base} scripts/build.sh {a.variant}"
+        die(f"vdma: no kernel {kernel}: run 'python3 scripts/vdma.py build --base {base} {a.variant}"
             + ('' if arch == 'x86_64' else f' {arch}') + "'")
     run_boot(Scenario(a.iommu, a.mode, kinds), kernel, d)
     run = load_run(d)
@@ -1553,19 +1553,6 @@ def cmd_guest(a):
     return 0
 
 
-def cmd_variants(a):
-    names = variants_of(a.base or primary_base(), a.table)
-    if a.check:	# what make check builds and boots (not "long")
-        names = [n for n in names if variant_row(n).check == 'yes']
-    if a.patches:	# the series beside the base's own: "NAME REF FOLDER" lines
-        for v in (variant_row(n) for n in names):
-            if v.patches != '-':
-                print(v.name, v.ref, v.patches)
-        return 0
-    print(' '.join(names))
-    return 0
-
-
 def steps_cell(sig):
     """A result with lifecycle steps ('boot:A identity:B ...') as the table
     shows it: the value most steps share with their count, then the steps
@@ -1585,7 +1572,7 @@ def cmd_brief(a):
     variant, per IOMMU and mode, rows passed of rows run; then the paths
     seen without and with ACCESS_PLATFORM.  The full table stays in the
     run's .txt."""
-    base = a.base or primary_base()
+    base = base_of(a)
     f = RESULTS / base / f'{a.name}.json'
     if not f.exists():
         die(f'vdma brief: no {a.name} run for {base}')
@@ -1635,7 +1622,7 @@ def cmd_brief(a):
 def cmd_results(a):
     """The matrix table for the cover letter, from a complete, unfiltered
     matrix run of the current series only."""
-    base = a.base or primary_base()
+    base = base_of(a)
     name = getattr(a, 'name', None) or 'matrix'
     f = RESULTS / base / f'{name}.json'
     if not f.exists():
@@ -1890,25 +1877,6 @@ def cmd_bench_brief(a):
     return 0
 
 
-def platform_rows(base, arch=None):
-    return [r for r in table('platforms') if r.kind in base_kinds(base)
-            and (arch is None or arch_of(r.iommu) == arch)]
-
-
-def cmd_platform_arches(a):
-    base = a.base or primary_base()
-    print(' '.join(dict.fromkeys(arch_of(r.iommu) for r in platform_rows(base)
-                                 if any(r.expectation(base, v).runs for v in variants_of(base)))))
-    return 0
-
-
-def cmd_platform_variants(a):
-    base = a.base or primary_base()
-    rows = platform_rows(base, a.arch)
-    print(' '.join(v for v in variants_of(base) if any(r.expectation(base, v).runs for r in rows)))
-    return 0
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='vdma.py', description=__doc__.split('\n')[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -1941,17 +1909,6 @@ def main(argv=None):
     p.add_argument('--src')
     p.add_argument('--dest')
     p.set_defaults(fn=cmd_guest)
-    p = sub.add_parser('variants', help="the variants of a base a table boots")
-    p.add_argument('--base')
-    p.add_argument('--table', default='matrix', help='config/TABLE.tsv (default: matrix)')
-    p.add_argument('--check', action='store_true',
-                   help='only those make check builds (check column "yes")')
-    p.add_argument('--patches', action='store_true',
-                   help='those made from a patch folder: "NAME REF FOLDER" lines')
-    p.set_defaults(fn=cmd_variants)
-    p = sub.add_parser('series-hash', help="the hash of a base's series, as provenance names it")
-    p.add_argument('--base')
-    p.set_defaults(fn=lambda a: print(series_hash(a.base or primary_base())) or 0)
     p = sub.add_parser('results', help='the matrix table for the cover letter (complete runs only)')
     p.add_argument('--base')
     p.add_argument('--name', help="the run: 'matrix' (default) or 'platforms'")
@@ -1970,14 +1927,7 @@ def main(argv=None):
     p = sub.add_parser('bench-brief', help='a short table of a bench-report JSON (cover letter)')
     p.add_argument('json')
     p.set_defaults(fn=cmd_bench_brief)
-    p = sub.add_parser('platform-arches', help='the architectures of config/platforms.tsv')
-    p.add_argument('--base')
-    p.set_defaults(fn=cmd_platform_arches)
-    p = sub.add_parser('platform-variants',
-                       help='the variants the platform rows of an architecture expect something of')
-    p.add_argument('--base')
-    p.add_argument('--arch', required=True)
-    p.set_defaults(fn=cmd_platform_variants)
+    vdma_pipeline.add_commands(sub, main)
     a = ap.parse_args(argv)
     try:
         return a.fn(a)

@@ -287,10 +287,13 @@ class Arch:
     cpu: str
     console: str
     libc: str
+    packages: tuple[str, ...] = ()	# Debian's packages of its QEMU and firmware
+    defconfig: str = '-'		# make cross builds it with this defconfig ('-': not)
 
     @classmethod
     def of(cls, cells):
-        return cls(**dict(cells, fragments=_words(cells, 'fragments')))
+        return cls(**dict(cells, fragments=_words(cells, 'fragments'),
+                          packages=_words(cells, 'packages', ',') if 'packages' in cells else ()))
 
 
 @dataclass(frozen=True)
@@ -765,3 +768,56 @@ def columnless(model: Model, base: str, table: str = 'matrix') -> list[str]:
     """The variants of a base that TABLE has neither a VARIANT nor a
     BASE:VARIANT column for."""
     return [v for v in model.variants_of(base) if v not in model.variants_of(base, table)]
+
+
+@dataclass(frozen=True)
+class HarnessMutant:
+    """A mutant of the harness (config/harness-mutants.tsv) on a base."""
+    name: str
+    file: str			# the file the substitution breaks ('-': none)
+    substitution: str		# perl -0pi -e
+    env: str			# NAME=VALUE of the check ('-': none)
+    check: str			# vdma.py arguments
+    caught: str			# the RESULT:SIGNATURE set the check must give
+    what: str
+
+
+def harness_mutants(config: Path, base: str) -> list[HarnessMutant]:
+    """The rows of CONFIG/harness-mutants.tsv as on BASE (a column
+    "BASE:NAME" other than "=" overrides NAME)."""
+    path = Path(config) / 'harness-mutants.tsv'
+    _, header, rows = read_tsv_lines(path)
+    keys = [f.name for f in fields(HarnessMutant)]
+    for c in header:
+        if c.rpartition(':')[2] not in keys:
+            raise ConfigError(f'{_shown(path)}: unknown column {c}')
+    return [HarnessMutant(**{k: cells[f'{base}:{k}'] if cells.get(f'{base}:{k}', '=') != '='
+                             else cells[k] for k in keys}) for _, cells in rows]
+
+
+@dataclass(frozen=True)
+class KunitMutant:
+    """A row of config/mutants-BASE[-VARIANT].tsv: a behaviour a KUnit case
+    names, reverted (its number counts from 1)."""
+    number: int
+    file: str
+    substitution: str
+    what: str
+    arch: str = 'um'		# the suites that must catch it: um or x86_64
+
+
+def kunit_mutants(config: Path, base: str, variant: str | None = None) -> list[KunitMutant]:
+    """The rows of CONFIG/mutants-BASE[-VARIANT].tsv (no header: file, perl
+    substitution, what it reverts[, arch])."""
+    path = Path(config) / f"mutants-{base}{'-' + variant if variant else ''}.tsv"
+    if not path.exists():
+        die(f'no mutants for base {base} ({path})')
+    out = []
+    for n, line in enumerate(_read_lines(path), 1):
+        if not line.strip() or line.startswith('#'):
+            continue
+        cells = line.split('\t')
+        if len(cells) not in (3, 4) or (cells[3:] or ['um'])[0] not in ('um', 'x86_64'):
+            raise ConfigError(f'{_shown(path)}:{n}: want FILE, SUBSTITUTION, WHAT[, um|x86_64]')
+        out.append(KunitMutant(len(out) + 1, *cells))
+    return out
