@@ -9,8 +9,16 @@ V := python3 scripts/vdma.py
 	kernel-doc bisect cross upstream-check bench mutants platforms lifecycle clean
 
 # The main job: build the series and show what each virtio device gets.
-demo: tree build-series
-	$(V) demo series intel translated
+# KTREE=~/linux: build and boot that kernel tree as it is checked out (the
+# series applied with git am), judged as the series (VARIANT=base: as 7.3).
+VARIANT ?= series
+ifdef KTREE
+demo: deps
+	$(V) demo --ktree $(KTREE) $(VARIANT) intel translated
+else
+demo: tree build-$(VARIANT)
+	$(V) demo $(VARIANT) intel translated
+endif
 
 # Every test that fits CI's budget (.ci/run).
 check:

@@ -7,7 +7,8 @@
 #            "-xen": with Xen guest support compiled in (config/guest-xen.config:
 #            per-device DMA ops on x86), or
 #            "-modular": virtio and its drivers as modules, debugfs built in
-#            (config/guest-modular.config; vmlinux and modules, not booted)
+#            (config/guest-modular.config; vmlinux and modules, not booted),
+#            or "worktree": the work tree ($KTREE) as it is, not checked out
 #   the architecture: a row of config/arches.tsv (default x86_64): its
 #            fragments, compiler and image, in the environment vdma.py gives
 #            (ARCH_NAME, ARCH_OUT, ARCH_KARCH, ARCH_CROSS, ARCH_IMAGE,
@@ -34,6 +35,7 @@ case $variant in
 *-xen) ref=${variant%-xen} frags="$frags $top/config/guest-xen.config" ;;
 *-modular) ref=${variant%-modular} frags="$frags $top/config/guest-modular.config"
 	targets="$targets modules" ;;
+worktree) ref= ;;	# KTREE as it is checked out (make demo KTREE=): no checkout
 *) ref=$variant ;;
 esac
 cross=$ARCH_CROSS
@@ -41,7 +43,7 @@ kcc=$cc; [ -z "$cross" ] || kcc="${cc%gcc}${cross}gcc"
 [ -z "$cross" ] || command -v "${cross}gcc" >/dev/null ||
 	die "build: ${cross}gcc missing: run 'python3 scripts/vdma.py deps platforms' (as root)"
 
-checkout_variant "$ref"
+[ -z "$ref" ] || checkout_variant "$ref"
 mk() { make -C "$K" O="$o" ARCH="$ARCH_KARCH" ${cross:+CROSS_COMPILE=$cross} \
 	CC="$kcc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
 
@@ -94,7 +96,7 @@ if ! mk $targets >"$o/build.log" 2>&1; then
 	die "[$label] build failed (full log: $o/build.log)"
 fi
 kill $ticker 2>/dev/null || true
-kgit rev-parse HEAD >"$o/.ref"
+kgit rev-parse HEAD >"$o/.ref" 2>/dev/null || echo worktree >"$o/.ref"
 find "$o" -name '*.o' | wc -l >"$o/.objcount"
 grep -E ': warning:' "$o/build.log" >&2 || true
 say "[$label] built in $(( $(date +%s) - start ))s: $o/$image"

@@ -1484,6 +1484,16 @@ def cmd_demo(a):
           f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)
     need_qemu(arch)
     kernel = Path(a.kernel) if a.kernel else kernel_of(base, a.variant, arch)
+    if a.ktree:
+        # the reader's own tree, untouched: no checkout, built out of tree
+        ktree = Path(a.ktree).expanduser().resolve()
+        if not (ktree / 'Makefile').is_file() or not (ktree / 'kernel').is_dir():
+            die(f'vdma: demo --ktree: {ktree} is not a kernel tree')
+        out = TOP / 'build' / 'ktree'
+        if vdma_pipeline.build(model(), base, 'worktree', arch, KTREE=str(ktree),
+                               OUTDIR=str(out), BUILD_NAME='ktree'):
+            die(f'vdma: demo --ktree: {ktree} does not build (log: {out}/)')
+        kernel = out / f'{model().arch(arch).out}-ktree' / model().arch(arch).image
     if not kernel.exists():
         die(f"vdma: no kernel {kernel}: run 'python3 scripts/vdma.py build --base {base} {a.variant}"
             + ('' if arch == 'x86_64' else f' {arch}') + "'")
@@ -1901,6 +1911,9 @@ def main(argv=None):
     p.add_argument('--base')
     p.add_argument('--out')
     p.add_argument('--kernel', help='boot this image (default: the variant\'s build)')
+    p.add_argument('--ktree', help='build this kernel tree as it is checked out (the series '
+                   'applied: git am patches/*.patch) into build/ktree/ and boot it, judged as '
+                   'VARIANT')
     p.add_argument('--expect', help="one expectation for every kind, e.g. 'any', or "
                    "'no-regression' (any path; a failure only as the base kernel fails) "
                    '(default: the matrix cell of each kind for the variant)')
