@@ -26,6 +26,12 @@ PY
 	echo
 	python3 "$top/scripts/vdma.py" brief --base "$BASE"
 	echo
+	for t in platforms lifecycle; do	# their last runs, as complete as they were
+		[ -f "$res/$t.json" ] || continue
+		echo "make $t:"
+		python3 "$top/scripts/vdma.py" brief --base "$BASE" --name "$t"
+		echo
+	done
 	for k in kunit-series kunit-series-x86_64; do
 		[ -f "$res/$k.ktap" ] || { echo "$k: not run"; continue; }
 		echo "$k ($(date_of "$res/$k.ktap")): $(kunit_line "$res/$k.ktap")"
