@@ -1616,7 +1616,9 @@ def cmd_brief(a):
     print('with it:')
     for v in variants:
         rv = [r for r in res if r['variant'] == v]
-        seen = [', '.join(sorted({r['signature'] for r in rv if r['kind'].endswith('-ap') == ap}))
+        # a lifecycle row's steps ("plug1:direct+direct plug2:..."): their paths
+        seen = [', '.join(sorted({t.split(':')[-1] for r in rv if r['kind'].endswith('-ap') == ap
+                                  for t in r['signature'].split()}))
                 for ap in (False, True)]
         print(f'  {v:<{vw}} {seen[0] or "-"}; {seen[1] or "-"}')
     p = m['provenance']
