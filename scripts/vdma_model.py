@@ -770,6 +770,22 @@ def columnless(model: Model, base: str, table: str = 'matrix') -> list[str]:
     return [v for v in model.variants_of(base) if v not in model.variants_of(base, table)]
 
 
+def expanded(model: Model, bases: list[str] | None = None,
+             tables: list[str] | None = None) -> list[str]:
+    """The expectation tables as every base reads them (vdma.py expand):
+    per table and base, the variants it boots ("TABLE BASE columns V1 V2
+    .."), then per variant of the base and row, the expectation of every
+    cell that runs ("TABLE BASE VARIANT ROW EXPECTATION", tab-separated; a
+    cell not listed is '-')."""
+    out = []
+    for t in tables or list(model.tables):
+        for b in bases or [b.name for b in model.bases]:
+            out.append(f"{t}\t{b}\tcolumns\t{' '.join(model.variants_of(b, t))}")
+            out += [f'{t}\t{b}\t{v}\t{r.id}\t{r.expectation(b, v)}' for v in model.variants_of(b)
+                    for r in model.table(t).rows if r.expectation(b, v).runs]
+    return out
+
+
 @dataclass(frozen=True)
 class HarnessMutant:
     """A mutant of the harness (config/harness-mutants.tsv) on a base."""
