@@ -1168,6 +1168,30 @@ harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
             'gcc-sparc64-linux-gnu'])
         self.assertIn('qemu-system-x86', vdma_pipeline.packages(m, ''))
 
+    def test_a_base_has_a_folder_of_its_own(self):
+        # bases/BASE/: what vdma_model.BaseFolder names, nothing else; the
+        # scripts get its paths from base_env
+        m = vdma.model()
+        self.assertEqual(sorted(p.name for p in (vdma.TOP / 'bases').iterdir()),
+                         sorted(b.name for b in m.bases))
+        for b in m.bases:
+            with self.subTest(base=b.name):
+                f = m.folder(b.name)
+                self.assertEqual(f.path, vdma.TOP / 'bases' / b.name)
+                self.assertTrue(list(f.control.glob('*.patch')), f.control)
+                self.assertTrue(f.cover().is_file(), f.cover())
+                refs = [None] + [v.ref for v in vdma_pipeline.extra_series(m, b.name)]
+                named = ({f.control, f.bench, f.guest_config, f.cover()}
+                         | {p for r in refs for p in (f.mutants(r or 'series'),
+                                                      f.kunit_mutants(r), f.results(r),
+                                                      f.cover(f'cover-letter-{r}.txt'))})
+                self.assertEqual([p for p in f.path.iterdir() if p not in named], [])
+                env = vdma_pipeline.base_env(m, b.name)
+                self.assertEqual((env['BASE_CONTROL'], env['BASE_COVER'], env['BASE_RESULTS']),
+                                 (str(f.control), str(f.cover()), str(f.results())))
+                self.assertEqual(env['BASE_GUEST_CONFIG'],
+                                 str(f.guest_config) if f.guest_config.exists() else '')
+
     def test_the_mutant_tables(self):
         h = {r.name: r for r in vdma_model.harness_mutants(vdma.CONFIG, '7.3')}
         self.assertEqual(h['control-as-series'].caught,
@@ -1175,7 +1199,7 @@ harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
         self.assertEqual(h['wrong-kind'].caught, 'FAIL:wrong-kind')		# "="
         self.assertEqual(vdma_model.harness_mutants(vdma.CONFIG, '6.12')[0].caught,
                          'FAIL:dma-overlap FAIL:qemu-index-error FAIL:wrong-path')
-        k = vdma_model.kunit_mutants(vdma.CONFIG, '7.3')
+        k = vdma_model.kunit_mutants(vdma.model().folder('7.3'))
         self.assertEqual([r.number for r in k], list(range(1, len(k) + 1)))
         self.assertTrue({r.arch for r in k} <= {'um', 'x86_64'})
         self.assertEqual(vdma_pipeline.base_env(vdma_pipeline.config(), '7.3')['KUNIT_MUTANTS'],

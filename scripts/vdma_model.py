@@ -236,7 +236,7 @@ class Base:
     sha256: str
     patches: str		# the series' folder, '-': none
     series_version: str
-    cover: str
+    cover: str			# its cover letter text, in its folder (BaseFolder)
     date: str
     check: str
     kinds: tuple[str, ...] = ()	# the kinds its boots carry, in kinds.tsv order
@@ -248,6 +248,57 @@ class Base:
     @classmethod
     def of(cls, cells):
         return cls(**dict(cells, kinds=_words(cells, 'kinds', ',') if 'kinds' in cells else ()))
+
+
+# The folder of the bases' own files, beside config/ (BaseFolder).
+BASES = 'bases'
+
+
+@dataclass(frozen=True)
+class BaseFolder:
+    """Everything of one base but its series (config/bases.tsv "patches"
+    names that folder), in bases/BASE/ (Model.folder()):
+
+      control/*.patch              the control kernel: the base with these
+                                   (required: make tree refuses a base without)
+      mutants/NAME/*.patch         kernel mutants of the series: branch NAME
+      mutants-REF/NAME/*.patch     kernel mutants of the series REF beside the
+                                   base's own (config/variants.tsv: v2)
+      kunit-mutants[-REF].tsv      the KUnit mutants of the series (of REF)
+      bench/*.patch                the benchmark, on every kernel
+      bench/KERNEL/*.patch         and on that kernel only
+      guest.config                 its guest kernel fragment (optional)
+      COVER                        its cover letter text (config/bases.tsv cover)
+      cover-letter-REF.txt         that of the series REF (vdma.py export --ref
+                                   REF --cover cover-letter-REF.txt)
+      test-results[-REF].txt       its short results (make results), the
+                                   cover letter's @RESULTS@"""
+    path: Path
+    cover_name: str
+
+    @property
+    def control(self) -> Path:
+        return self.path / 'control'
+
+    def mutants(self, ref: str = 'series') -> Path:
+        return self.path / ('mutants' if ref == 'series' else f'mutants-{ref}')
+
+    def kunit_mutants(self, ref: str | None = None) -> Path:
+        return self.path / f"kunit-mutants{f'-{ref}' if ref else ''}.tsv"
+
+    @property
+    def bench(self) -> Path:
+        return self.path / 'bench'
+
+    @property
+    def guest_config(self) -> Path:
+        return self.path / 'guest.config'
+
+    def cover(self, name: str | None = None) -> Path:
+        return self.path / (name or self.cover_name)
+
+    def results(self, ref: str | None = None) -> Path:
+        return self.path / f"test-results{f'-{ref}' if ref else ''}.txt"
 
 
 @dataclass(frozen=True)
@@ -535,8 +586,9 @@ def _read_lines(path: Path) -> list[str]:
 
 
 def _shown(path: Path) -> str:
-    """A config file as messages name it: config/NAME.tsv in the project's."""
-    return f'config/{path.name}' if path.parent == CONFIG else str(path)
+    """A config file as messages name it: relative to the project's folder
+    (config/NAME.tsv, bases/BASE/NAME) when it is the project's."""
+    return str(path.relative_to(CONFIG.parent)) if path.is_relative_to(CONFIG.parent) else str(path)
 
 
 def read_tsv_lines(path) -> tuple[int, list[str], list[tuple[int, dict[str, str]]]]:
@@ -682,6 +734,10 @@ class Model:
     def iommu(self, iommu: str) -> Iommu:
         return self._get(self.iommus.values(), 'iommu', iommu, 'iommus', 'iommu')
 
+    def folder(self, base: str) -> BaseFolder:
+        """The base's own files (bases/BASE/, beside config/)."""
+        return BaseFolder(self.config.parent / BASES / base, self.base(base).cover)
+
     def kind(self, kind: str) -> Kind:
         if kind not in self.kinds:
             die(f"vdma: unknown kind '{kind}' (config/kinds.tsv)")
@@ -813,7 +869,7 @@ def harness_mutants(config: Path, base: str) -> list[HarnessMutant]:
 
 @dataclass(frozen=True)
 class KunitMutant:
-    """A row of config/mutants-BASE[-VARIANT].tsv: a behaviour a KUnit case
+    """A row of bases/BASE/kunit-mutants[-REF].tsv: a behaviour a KUnit case
     names, reverted (its number counts from 1)."""
     number: int
     file: str
@@ -822,12 +878,12 @@ class KunitMutant:
     arch: str = 'um'		# the suites that must catch it: um or x86_64
 
 
-def kunit_mutants(config: Path, base: str, variant: str | None = None) -> list[KunitMutant]:
-    """The rows of CONFIG/mutants-BASE[-VARIANT].tsv (no header: file, perl
-    substitution, what it reverts[, arch])."""
-    path = Path(config) / f"mutants-{base}{'-' + variant if variant else ''}.tsv"
+def kunit_mutants(folder: BaseFolder, variant: str | None = None) -> list[KunitMutant]:
+    """The rows of the base's kunit-mutants[-VARIANT].tsv (BaseFolder; no
+    header: file, perl substitution, what it reverts[, arch])."""
+    path = folder.kunit_mutants(variant)
     if not path.exists():
-        die(f'no mutants for base {base} ({path})')
+        die(f'no KUnit mutants for base {folder.path.name} ({path})')
     out = []
     for n, line in enumerate(_read_lines(path), 1):
         if not line.strip() or line.startswith('#'):

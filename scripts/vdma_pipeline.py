@@ -97,18 +97,23 @@ def extra_series(m: Model, base: str) -> list[vdma_model.Variant]:
 
 def base_env(m: Model, base: str) -> dict[str, str]:
     """What a script knows of its base (scripts/lib.sh): BASE, BASE_*
-    (config/bases.tsv), SERIES_PATCHES, SERIES_HASH (provenance) and
-    EXTRA_SERIES (VARIANT:REF:FOLDER words)."""
-    b = m.base(base)
+    (config/bases.tsv), the paths of its own files (bases/BASE/:
+    vdma_model.BaseFolder), SERIES_PATCHES, SERIES_HASH (provenance) and
+    EXTRA_SERIES (VARIANT:REF:FOLDER:MUTANTS words)."""
+    b, f = m.base(base), m.folder(base)
     env = {'BASE': b.name, 'SERIES_HASH': series_hash(m, base),
            'SERIES_PATCHES': ' '.join(str(p) for p in series_patches(m, base)),
-           'EXTRA_SERIES': ' '.join(f'{v.name}:{v.ref}:{v.patches}' for v in extra_series(m, base))}
-    for k in ('package', 'version', 'suite', 'tarball', 'sha256', 'series_version', 'cover',
-              'date'):
+           'EXTRA_SERIES': ' '.join(f'{v.name}:{v.ref}:{v.patches}:{f.mutants(v.ref)}'
+                                    for v in extra_series(m, base))}
+    for k in ('package', 'version', 'suite', 'tarball', 'sha256', 'series_version', 'date'):
         env[f'BASE_{k.upper()}'] = getattr(b, k)
     env['BASE_PATCHES'] = str(TOP / b.patches) if b.has_series else ''
-    has = (m.config / f'mutants-{base}.tsv').exists()
-    env['KUNIT_MUTANTS'] = str(len(vdma_model.kunit_mutants(m.config, base)) if has else 0)
+    env |= {'BASE_DIR': str(f.path), 'BASE_CONTROL': str(f.control),
+            'BASE_MUTANTS': str(f.mutants()), 'BASE_BENCH': str(f.bench),
+            'BASE_GUEST_CONFIG': str(f.guest_config) if f.guest_config.exists() else '',
+            'BASE_COVER': str(f.cover()), 'BASE_RESULTS': str(f.results())}
+    has = f.kunit_mutants().exists()
+    env['KUNIT_MUTANTS'] = str(len(vdma_model.kunit_mutants(f)) if has else 0)
     return env
 
 
@@ -275,7 +280,7 @@ def git_top(*args: str) -> str:
 
 def write_prov(m: Model, f: Path, base: str, command: str) -> None:
     b = m.base(base)
-    dirty = git_top('status', '--porcelain', '--', 'scripts', 'config', 'guest')
+    dirty = git_top('status', '--porcelain', '--', 'scripts', 'config', 'guest', vdma_model.BASES)
     Path(f'{f}.prov').write_text(
         f'series={series_hash(m, base)}\n'
         f'base={base} {b.package} {b.version}\n'
@@ -695,14 +700,14 @@ def add_commands(sub, main: Callable[[list[str]], int]) -> None:
         opt('args', nargs='*', help='VARIANT [ARCH] (default: series, then series x86_64)'))
 
     def mutants(m: Model, base: str, a) -> int:
-        rows = vdma_model.kunit_mutants(m.config, base, a.variant)
+        rows = vdma_model.kunit_mutants(m.folder(base), a.variant)
         pick = [rows[int(n) - 1] for n in a.rows] if a.rows else rows
         args = [x for r in pick for x in (str(r.number), r.file, r.substitution, r.what, r.arch)]
         return call(('scripts/mutants.sh', *(['--variant', a.variant] if a.variant else []),
                      *(['--complete'] if len(pick) == len(rows) else []), *args),
                     script_env(m, base))
     add('mutants', 'every KUnit-named behaviour reverted once: KUnit must fail on each', mutants,
-        opt('--variant', help='the rows of config/mutants-BASE-VARIANT.tsv on that branch'),
+        opt('--variant', help='the rows of bases/BASE/kunit-mutants-VARIANT.tsv on that branch'),
         opt('rows', nargs='*', help='row numbers (default: all)'))
     add('ktap', "the matrix's KTAP as kunit.py reads it", lambda m, base, a: ktap(m, base))
     add('harness-mutants', "is the harness's evidence exact? (config/harness-mutants.tsv)",
@@ -712,7 +717,7 @@ def add_commands(sub, main: Callable[[list[str]], int]) -> None:
                        ('kernel-doc', 'kernel-doc and reST on the files the series touches'),
                        ('bench', 'the virtio_ring benchmark, base vs series (UML)'),
                        ('results-full', 'the full per-row tables with their provenance'),
-                       ('results-brief', "short results into harness/test-results-BASE.txt")):
+                       ('results-brief', "short results into bases/BASE/test-results.txt")):
         sname = {'kernel-doc': 'kdoc', 'results-full': 'results'}.get(name, name)
         add(name, what, lambda m, base, a, s=sname: call((f'scripts/{s}.sh', *a.args),
                                                             script_env(m, base)),
