@@ -668,6 +668,40 @@ class Model(unittest.TestCase):
                 self.assertIn(f"error: {d}/matrix.tsv:4: row intel-translated-k2, column series: "
                               "'fail:nope': unknown signature 'nope'", err.getvalue())
 
+    def test_a_base_with_no_column_in_a_table_is_an_error(self):
+        # lifecycle.tsv has columns for b1 only: run for b2, each stage
+        # stops naming the table and the base, before anything boots
+        d = self.folder()
+        for mod in (vdma, vdma_pipeline):
+            self.addCleanup(setattr, mod, 'CONFIG', mod.CONFIG)
+            mod.CONFIG = d
+        from contextlib import redirect_stderr
+        import io
+        want = f'error: {d}/lifecycle.tsv has no column for base b2 '
+        for argv, msg in (
+                (['matrix', '--base', 'b2', '--table', 'lifecycle', '--out', str(d / 'o')], want),
+                (['matrix', '--base', 'b2', '--table', 'lifecycle', '--rejudge', 'base',
+                  '--out', str(d / 'o')], want),
+                (['matrix', '--base', 'b1', '--table', 'lifecycle', 'base', '--out', str(d / 'o')],
+                 f'error: {d}/lifecycle.tsv has no column for variant base on base b1 '),
+                (['demo', 'series', 'none', '-', '--base', 'b2', '--kernel', '/nonexistent',
+                  '--out', str(d / 'o')],
+                 f'error: {d}/matrix.tsv has no column for variant series on base b2 ')):
+            with self.subTest(argv=argv):
+                err = io.StringIO()
+                with redirect_stderr(err):
+                    self.assertEqual(vdma.main(argv), 2)
+                self.assertIn(msg, err.getvalue())
+                self.assertFalse((d / 'o').exists())
+        m = vdma_model.load(d)
+        with self.assertRaises(vdma.HarnessError) as e:
+            vdma_pipeline.lifecycle(m, 'b2', [], True)
+        self.assertIn('lifecycle.tsv has no column for base b2', str(e.exception))
+        # make check runs the lifecycle of every full base: one without a
+        # column fails that step, it is not left out
+        plan = [s.name for s in vdma_pipeline.check_plan(m, primary='b1')]
+        self.assertIn('lifecycle-b1', plan)
+
     def test_config_is_read_once(self):
         vdma_model.reset()
         reads = []

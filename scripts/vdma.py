@@ -1382,6 +1382,8 @@ def cmd_matrix(a):
     for v in variants:
         if v not in variants_of(base):
             die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
+    # the columns judged by: the table's for the base, an error if none
+    model().booted(base, tname, [a.expect_from] if a.expect_from else a.variants)
     flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
     allrows = [r for r in table(tname) if r.kind in base_kinds(base)
                and (not getattr(a, 'arch', None) or arch_of(r.iommu) in a.arch)]
@@ -1477,8 +1479,10 @@ def cmd_demo(a):
     if a.iommu == 'mmio':
         kinds = kinds[:1]
     arch = arch_of(a.iommu)
-    rows = {r.kind: r for r in table('matrix' if arch == 'x86_64' else 'platforms')
-            if r.iommu == a.iommu and r.mode in (a.mode, '-')}
+    tname = 'matrix' if arch == 'x86_64' else 'platforms'
+    rows = {r.kind: r for r in table(tname) if r.iommu == a.iommu and r.mode in (a.mode, '-')}
+    if not forced:
+        model().booted(base, tname, [a.variant])
     d = Path(a.out) if a.out else RESULTS / base / f'demo-{a.variant}-{a.iommu}-{a.mode}'
     print(f'demo: booting {base} {a.variant} with {a.iommu} IOMMU ({a.mode}), '
           f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)

@@ -761,6 +761,22 @@ class Model:
         return [v.name for v in self.variants if v.exists_on(b)
                 and (cols is None or {v.name, f'{base}:{v.name}'} & cols)]
 
+    def booted(self, base: str, table: str, variants: list[str] = ()) -> list[str]:
+        """The variants TABLE boots on BASE (variants_of(BASE, TABLE)), or of
+        them VARIANTS: a base the table has no column for, or a variant
+        asked that it has none for, is an error naming the table and the
+        base, never a run that boots nothing and passes."""
+        have = self.variants_of(base, table)
+        path = _shown(self.table(table).path)
+        if not have:
+            die(f'{path} has no column for base {base} (VARIANT or {base}:VARIANT): '
+                f'it has no rows for {base}')
+        for v in variants:
+            if v not in have:
+                die(f'{path} has no column for variant {v} on base {base} '
+                    f"(its columns there: {' '.join(have)})")
+        return list(variants) or have
+
 
 @functools.lru_cache(maxsize=None)
 def load(config: Path = CONFIG) -> Model:
