@@ -114,8 +114,8 @@ def base_of(a):
 
 def variants_of(base, tname=None):
     """The variant names that exist on a base, in config/variants.tsv order;
-    with TNAME, those config/TNAME.tsv has a column for (VARIANT or
-    BASE:VARIANT): the kernels its rows boot."""
+    with TNAME, those config/TNAME.tsv has a column for (VARIANT on the
+    primary base, BASE:VARIANT on another): the kernels its rows boot."""
     return model().variants_of(base, tname)
 
 
@@ -124,8 +124,9 @@ def variant_row(name):
 
 
 def expectation(row, base, variant):
-    """A row's expectation for a variant on a base ('BASE:VARIANT' column
-    first), parsed (vdma_model.Expectation)."""
+    """A row's expectation for a variant on a base (its column: VARIANT on
+    the primary base, BASE:VARIANT on another), parsed
+    (vdma_model.Expectation)."""
     return row.expectation(base, variant)
 
 

@@ -21,6 +21,11 @@ not exist, a row naming an IOMMU or kind that does not exist: load() fails
 with every such error, each naming its file, line, row and column, before
 anything is booted.
 
+The columns of a table of boots: VARIANT, the primary base's (the first
+row of config/bases.tsv), and BASE:VARIANT, another base's (column()); a
+base reads its own columns only, and a table a base has no column in has
+no rows for it (Model.booted(): an error where it is run for it).
+
 The expectation grammar (a cell of a VARIANT or BASE:VARIANT column):
 
   -                        not run on this variant
@@ -503,6 +508,12 @@ class Kind:
         return cls(**dict(cells, index=_to_int(cells, 'index'), ap=ap, devices=devs))
 
 
+def column(primary: str, base: str, variant: str) -> str:
+    """The column of a table of boots that holds a variant's expectations
+    on a base: VARIANT on the primary base, BASE:VARIANT on another."""
+    return variant if base == primary else f'{base}:{variant}'
+
+
 def row_id(iommu: str, mode: str, kind: str, name: str = '') -> str:
     """A row's name: iommu-mode-kind, after the scenario's name where the
     table has one (config/lifecycle.tsv)."""
@@ -527,6 +538,7 @@ class Row:
     name: str = ''
     append: str = '-'
     expect: dict[str, Expectation] = field(default_factory=dict, compare=False)
+    primary: str = ''		# the primary base (its columns are VARIANT)
 
     @property
     def id(self) -> str:
@@ -538,10 +550,10 @@ class Row:
         return f'{self.name}:{self.kind}' if self.name else self.kind
 
     def expectation(self, base: str, variant: str) -> Expectation:
-        """The row's expectation for a variant on a base: its BASE:VARIANT
-        column, else its VARIANT column, else not run."""
-        e = self.expect.get(f'{base}:{variant}')
-        return e if e is not None else self.expect.get(variant, NOT_RUN)
+        """The row's expectation for a variant on a base: the base's column
+        (column(): VARIANT on the primary base, else BASE:VARIANT, '='
+        resolved), else not run."""
+        return self.expect.get(column(self.primary, base, variant), NOT_RUN)
 
     def match(self, flt: str | None) -> bool:
         """MATRIX_FILTER: words, each "FIELD=REGEX" (iommu, mode, kind,
@@ -663,7 +675,9 @@ def _row_table(config, name, bases, variants, iommus, kinds, errors):
         errors.add(path, at, '', c, 'missing column')
     if missing:
         return Table(name, path, at, tuple(header), ())
-    # every other column: a variant, or BASE:VARIANT of a variant on that base
+    # every other column: a variant of the primary base, or BASE:VARIANT of
+    # a variant on another base
+    primary = next(iter(bases), '')
     for c in header:
         if c in ROW_KEYS:
             continue
@@ -672,9 +686,13 @@ def _row_table(config, name, bases, variants, iommus, kinds, errors):
             errors.add(path, at, '', c, f"unknown variant '{v}' (config/variants.tsv)")
         elif b and b not in bases:
             errors.add(path, at, '', c, f"unknown base '{b}' (config/bases.tsv)")
-        elif b and not variants[v].exists_on(bases[b]):
-            errors.add(path, at, '', c, f"variant '{v}' does not exist on base {b} "
-                       '(config/variants.tsv: needs)')
+        elif b and b == primary:
+            errors.add(path, at, '', c, f"the primary base {b}'s column is {v} (BASE:VARIANT: "
+                       'another base\'s)')
+        elif (b or primary) and not variants[v].exists_on(bases[b or primary]):
+            errors.add(path, at, '', c, f"variant '{v}' does not exist on base {b or primary}"
+                       + ('' if b else ' (the primary: VARIANT columns are its; another '
+                          "base's are BASE:VARIANT)") + ' (config/variants.tsv: needs)')
     rows, ids = [], {}
     for n, cells in cells_of:
         rid = row_id(cells['iommu'], cells['mode'], cells['kind'], cells.get('name', ''))
@@ -701,7 +719,7 @@ def _row_table(config, name, bases, variants, iommus, kinds, errors):
             except ValueError as e:
                 errors.add(path, n, rid, c, str(e))
         rows.append(Row(name, n, cells['iommu'], cells['mode'], cells['kind'],
-                        cells.get('name', ''), cells.get('append', '-'), expect))
+                        cells.get('name', ''), cells.get('append', '-'), expect, primary))
     return Table(name, path, at, tuple(header), tuple(rows))
 
 
@@ -759,7 +777,7 @@ class Model:
         b = self.base(base)
         cols = set(self.table(table).columns) if table else None
         return [v.name for v in self.variants if v.exists_on(b)
-                and (cols is None or {v.name, f'{base}:{v.name}'} & cols)]
+                and (cols is None or column(self.primary_base.name, base, v.name) in cols)]
 
     def booted(self, base: str, table: str, variants: list[str] = ()) -> list[str]:
         """The variants TABLE boots on BASE (variants_of(BASE, TABLE)), or of
@@ -769,8 +787,9 @@ class Model:
         have = self.variants_of(base, table)
         path = _shown(self.table(table).path)
         if not have:
-            die(f'{path} has no column for base {base} (VARIANT or {base}:VARIANT): '
-                f'it has no rows for {base}')
+            which = ('VARIANT: the primary base\'s' if base == self.primary_base.name
+                     else f'{base}:VARIANT')
+            die(f'{path} has no column for base {base} ({which}): it has no rows for {base}')
         for v in variants:
             if v not in have:
                 die(f'{path} has no column for variant {v} on base {base} '
@@ -823,8 +842,8 @@ def load(config: Path = CONFIG) -> Model:
         for v in columnless(m, primary, 'matrix'):
             if not any(v in m.variants_of(primary, t) for t in tables):
                 errors.add(tables['matrix'].path, tables['matrix'].line, '', '',
-                           f'variant {v} of the primary base {primary} has neither a '
-                           f'{v} nor a {primary}:{v} column (nor one in any of '
+                           f'variant {v} of the primary base {primary} has no column {v} '
+                           f'(nor one in any of '
                            f'{", ".join(f"config/{t}.tsv" for t in tables)})')
     if errors:
         raise ConfigError('\n'.join(errors))
@@ -837,8 +856,7 @@ def reset():
 
 
 def columnless(model: Model, base: str, table: str = 'matrix') -> list[str]:
-    """The variants of a base that TABLE has neither a VARIANT nor a
-    BASE:VARIANT column for."""
+    """The variants of a base that TABLE has no column for (column())."""
     return [v for v in model.variants_of(base) if v not in model.variants_of(base, table)]
 
 
@@ -870,17 +888,25 @@ class HarnessMutant:
     what: str
 
 
-def harness_mutants(config: Path, base: str) -> list[HarnessMutant]:
-    """The rows of CONFIG/harness-mutants.tsv as on BASE (a column
-    "BASE:NAME" other than "=" overrides NAME)."""
-    path = Path(config) / 'harness-mutants.tsv'
+def harness_mutants(model: Model, base: str) -> list[HarnessMutant]:
+    """The rows of config/harness-mutants.tsv as on BASE: the primary base
+    reads the columns NAME, another base a column "BASE:NAME" other than
+    "=" instead of NAME where there is one."""
+    path = model.config / 'harness-mutants.tsv'
+    primary = model.primary_base.name
     _, header, rows = read_tsv_lines(path)
     keys = [f.name for f in fields(HarnessMutant)]
     for c in header:
-        if c.rpartition(':')[2] not in keys:
+        b, _, k = c.rpartition(':')
+        if k not in keys or (b and b not in [x.name for x in model.bases]):
             raise ConfigError(f'{_shown(path)}: unknown column {c}')
-    return [HarnessMutant(**{k: cells[f'{base}:{k}'] if cells.get(f'{base}:{k}', '=') != '='
-                             else cells[k] for k in keys}) for _, cells in rows]
+        if b == primary:
+            raise ConfigError(f"{_shown(path)}: column {c}: the primary base {b}'s is {k}")
+
+    def cell(cells, k):
+        c = column(primary, base, k)
+        return cells[c] if cells.get(c, '=') != '=' else cells[k]
+    return [HarnessMutant(**{k: cell(cells, k) for k in keys}) for _, cells in rows]
 
 
 @dataclass(frozen=True)

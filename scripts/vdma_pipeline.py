@@ -423,7 +423,7 @@ def harness_mutants(m: Model, base: str, names: list[str]) -> int:
     breaks one piece of the harness (the guest, the judge's input, QEMU); the
     row's check must then fail (exit 1) with exactly the outcomes the row
     names.  TAP on stdout and in build/results/BASE/harness-mutants.tap."""
-    rows = {r.name: r for r in vdma_model.harness_mutants(m.config, base)}
+    rows = {r.name: r for r in vdma_model.harness_mutants(m, base)}
     for n in names:
         if n not in rows:
             raise HarnessError(f"no harness mutant '{n}' in config/harness-mutants.tsv")
