@@ -654,15 +654,6 @@ class Model(unittest.TestCase):
         for v in vdma_model.columnless(m, primary):
             self.assertIn(v, m.variants_of(primary, 'lifecycle'))
 
-    def test_the_expanded_tables_are_as_before(self):
-        # temporary (issue 19, item 4): every cell keeps its meaning while
-        # the tables and their readers change; scripts/expanded-before.tsv
-        # is vdma.py expand of the code before
-        want = (vdma.TOP / 'scripts' / 'expanded-before.tsv').read_text().splitlines()
-        got = vdma_model.expanded(vdma_model.load(vdma.CONFIG))
-        self.assertEqual(sorted(got), sorted(want))
-        self.assertEqual(got, want)
-
     def test_a_broken_table_stops_the_cli_before_anything(self):
         d = self.folder(matrix={4: 'intel\ttranslated\tk2\tiommu\tfail:nope\t-\t='})
         for mod in (vdma, vdma_pipeline):
