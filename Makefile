@@ -83,7 +83,7 @@ lifecycle:
 # virtio_ring benchmark, base vs series, alternating UML runs (issue: cost).
 bench:
 	$(V) bench
-# Short results into harness/test-results-BASE.txt (the cover letter's
+# Short results into bases/BASE/test-results.txt (the cover letter's
 # @RESULTS@; after make check), then make export.
 results:
 	$(V) results-brief

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Does virtio_ring cost more when it maps every device through the DMA API?
-# Builds the KUnit benchmark (harness/bench/BASE/*.patch, then
-# harness/bench/BASE/KERNEL/*.patch on that kernel only) in UML on the base,
+# Builds the KUnit benchmark (bases/BASE/bench/*.patch, then
+# bases/BASE/bench/KERNEL/*.patch on that kernel only) in UML on the base,
 # the series and the alternative (v2, where the base has it) in work trees
 # build/BASE/bench-KERNEL, boots them in turn (a warm-up each, then ROUNDS
 # rounds of one boot each), pinned to one CPU, and judges per case, with
@@ -16,8 +16,8 @@ set -eu
 export LC_ALL=C
 rounds=${ROUNDS:-21}
 [ "$rounds" -ge 1 ] || die "bench: ROUNDS must be a positive number"
-set -- "$top"/harness/bench/"$BASE"/*.patch
-[ -f "$1" ] || die "bench: no benchmark patch for base $BASE in harness/bench/$BASE/"
+set -- "$BASE_BENCH"/*.patch
+[ -f "$1" ] || die "bench: no benchmark patch for base $BASE in $BASE_BENCH/"
 common="$*"
 # the kernels: the base, the series, the series beside it (v2 on 7.3)
 kernels="base series $(for e in $EXTRA_SERIES; do printf '%s ' "${e%%:*}"; done)"
@@ -34,7 +34,7 @@ rm -rf "$runs" && mkdir -p "$runs"
 # Work tree build/BASE/bench-NAME at REF with the benchmark patches on top.
 prep() {
 	patches=$common
-	for p in "$top/harness/bench/$BASE/$1"/*.patch; do
+	for p in "$BASE_BENCH/$1"/*.patch; do
 		[ -f "$p" ] && patches="$patches $p"
 	done
 	wt=$top/build/$BASE/bench-$1

@@ -27,8 +27,8 @@ o=$OUT/$ARCH_OUT-${BUILD_NAME:-$variant}
 image=$ARCH_IMAGE
 frags=
 for f in $ARCH_FRAGMENTS; do frags="$frags $top/config/$f"; done
-# a base's own fragment (config/guest-BASE.config), then the variant's
-[ ! -f "$top/config/guest-$BASE.config" ] || frags="$frags $top/config/guest-$BASE.config"
+# a base's own fragment (bases/BASE/guest.config), then the variant's
+[ -z "$BASE_GUEST_CONFIG" ] || frags="$frags $BASE_GUEST_CONFIG"
 targets=$(basename "$image")
 case $variant in
 *-nodebug) ref=${variant%-nodebug} frags="$frags $top/config/guest-nodebug.config" ;;

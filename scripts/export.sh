@@ -5,18 +5,19 @@
 # usage: export.sh [--to DIR]
 #        export.sh --ref BRANCH --to DIR --cover FILE --version N
 #   the second form: another series of the base, or the series from a
-#   development branch (--ref BRANCH alone), its cover letter text harness/FILE
+#   development branch (--ref BRANCH alone), its cover letter text FILE in
+#   the base's folder (bases/BASE/), its results there as test-results-BRANCH.txt
 set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 dest=$BASE_PATCHES ref=series
-cover=$top/harness/$BASE_COVER results=$top/harness/test-results-$BASE.txt
+cover=$BASE_COVER results=$BASE_RESULTS
 v=$BASE_SERIES_VERSION
 while [ $# -gt 0 ]; do
 	case $1 in
 	--to) dest=$2 ;;
 	--ref) ref=$2 ;;
-	--cover) cover=$top/harness/$2 results=$top/harness/test-results-$BASE-$ref.txt ;;
+	--cover) cover=$BASE_DIR/$2 results=${BASE_RESULTS%.txt}-$ref.txt ;;
 	--version) v=$2 ;;
 	*) die "export: unknown argument '$1'" ;;
 	esac

@@ -8,10 +8,13 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # The base: a row of config/bases.tsv, in the environment scripts/vdma.py
 # (make) gives every script (vdma_pipeline.base_env): BASE, BASE_PACKAGE,
 # BASE_VERSION, BASE_SUITE, BASE_TARBALL, BASE_SHA256, BASE_SERIES_VERSION,
-# BASE_COVER, BASE_DATE, BASE_PATCHES (the series' folder, "" for none),
-# SERIES_PATCHES (its patches in order), SERIES_HASH and EXTRA_SERIES
-# (VARIANT:REF:FOLDER words: the series beside the base's own).  No script
-# reads a table of config/.
+# BASE_DATE, BASE_PATCHES (the series' folder, "" for none), the paths of
+# the base's own files (bases/BASE/, vdma_model.BaseFolder): BASE_DIR,
+# BASE_CONTROL, BASE_MUTANTS, BASE_BENCH, BASE_GUEST_CONFIG ("" for none),
+# BASE_COVER, BASE_RESULTS; SERIES_PATCHES (its patches in order),
+# SERIES_HASH and EXTRA_SERIES (VARIANT:REF:FOLDER:MUTANTS words: the series
+# beside the base's own, the folder of its kernel mutants).  No script reads
+# a table of config/.
 if [ -z "${BASE:-}" ] || [ -z "${BASE_PACKAGE:-}" ]; then
 	die "$(basename "$0"): no base in the environment: run it through 'python3 scripts/vdma.py' (make)"
 fi
@@ -85,7 +88,7 @@ write_prov() {
 		echo "series=$SERIES_HASH"
 		echo "base=$BASE $BASE_PACKAGE $BASE_VERSION"
 		echo "project=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null)$(
-			[ -z "$(git -C "$top" status --porcelain -- scripts config guest 2>/dev/null)" ] || echo +dirty)"
+			[ -z "$(git -C "$top" status --porcelain -- scripts config guest bases 2>/dev/null)" ] || echo +dirty)"
 		echo "command=$*"
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	} >"$f.prov"

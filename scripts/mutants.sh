@@ -1,6 +1,6 @@
 #!/bin/sh
 # Do the KUnit suites fail when the behaviour they name is reverted?  Each
-# mutant (a row of config/mutants-BASE[-VARIANT].tsv, passed by
+# mutant (a row of bases/BASE/kunit-mutants[-VARIANT].tsv, passed by
 # 'python3 scripts/vdma.py mutants') is applied to the series in the worktree
 # build/BASE/mutant, UML (or x86_64 in QEMU) is built (incrementally, through
 # ccache) and the suites run: a mutant that KUnit does not catch fails this

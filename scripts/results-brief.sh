@@ -8,7 +8,7 @@ set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$RES/$BASE
-f=$top/harness/test-results-$BASE.txt
+f=$BASE_RESULTS
 date_of() { sed -n 's/^date=//p' "$1.prov" 2>/dev/null || echo "date unknown"; }
 kunit_line() { # KTAP file -> "N tests: passed P, skipped S, failed F"
 	python3 - "$1" <<'PY'

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Collect the results of the base's current series into
-# harness/test-results-BASE.txt,
+# bases/BASE/test-results.txt,
 # which export.sh puts into the cover letter.  The matrix table comes only
 # from a complete, unfiltered matrix run of the current series on the primary
 # base (refused otherwise, with the reason); every other result is included
@@ -10,7 +10,7 @@ set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$RES
-f=$top/harness/test-results-$BASE.txt
+f=$BASE_RESULTS
 cur=$SERIES_HASH
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.kept"' EXIT

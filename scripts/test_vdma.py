@@ -318,12 +318,17 @@ class Rows(unittest.TestCase):
         with self.assertRaises(vdma.HarnessError):
             vdma.match_filter(vdma.table('matrix')[0], 'base=bypass')
 
-    def test_base_column_overrides(self):
+    def test_a_base_reads_its_own_columns(self):
         p = vdma.parse_expectation
+        # VARIANT: the primary base's; BASE:VARIANT another's, which reads
+        # nothing else
         row = vdma.Row('matrix', 1, 'none', '-', 'legacy', expect={
-            'control': p('fail:qemu-index-error'), '7.3:control': p('direct')})
+            'base': p('bypass'), 'control': p('direct'),
+            '6.12:control': p('fail:qemu-index-error')}, primary='7.3')
         self.assertEqual(str(vdma.expectation(row, '7.3', 'control')), 'direct')
+        self.assertEqual(str(vdma.expectation(row, '7.3', 'base')), 'bypass')
         self.assertEqual(str(vdma.expectation(row, '6.12', 'control')), 'fail:qemu-index-error')
+        self.assertEqual(str(vdma.expectation(row, '6.12', 'base')), '-')
         self.assertEqual(str(vdma.expectation(row, '6.12', 'series')), '-')
 
     def test_a_table_boots_the_variants_it_has_columns_for(self):
@@ -444,12 +449,13 @@ SMALL = {
     'kinds': ['kind\tindex\treports\tap\tpci\tmmio\tdevices',
               'k1\t1\tlegacy\t0\tdisable-modern=on\t-\tblk net net',
               'k2\t2\tmodern\t1\tdisable-legacy=on\tx\tblk net net'],
-    # line 3: none-k1, line 4: intel-translated-k2
+    # line 3: none-k1, line 4: intel-translated-k2; VARIANT: b1's (the
+    # primary), b2:VARIANT: b2's
     'matrix': ['# a comment',
-               'iommu\tmode\tkind\tbase\tseries\tb1:series\tmutant',
-               'none\t-\tk1\tbypass\tdirect+dma\t=\tbypass+phys',
-               'intel\ttranslated\tk2\tiommu\tfail:qemu-index-error\tiommu+dma@faulted\t-'],
-    'lifecycle': ['name\tiommu\tmode\tkind\tappend\tb1:series\tb1:mutant',
+               'iommu\tmode\tkind\tbase\tseries\tmutant\tb2:base',
+               'none\t-\tk1\tbypass\tdirect+dma\tbypass+phys\t=',
+               'intel\ttranslated\tk2\tiommu\tiommu+dma@faulted\t-\tfail:qemu-index-error'],
+    'lifecycle': ['name\tiommu\tmode\tkind\tappend\tseries\tmutant',
                   'domains\tintel\ttranslated\tk2\tvtest.steps=identity\tiommu+dma direct+dma'
                   '\tfail:leak'],
 }
@@ -494,12 +500,16 @@ class Model(unittest.TestCase):
         self.assertEqual(m.variants_of('b1', 'lifecycle'), ['series', 'mutant'])
         r = m.table('matrix').rows[0]
         self.assertEqual((r.id, r.label, r.line, r.table), ('none-k1', 'k1', 3, 'matrix'))
-        # "=": as the VARIANT column
         self.assertEqual(str(r.expectation('b1', 'series')), 'direct+dma')
         self.assertEqual(r.expectation('b1', 'series').dma_path, 'dma')
+        # "=": as the VARIANT column
+        self.assertEqual(str(r.expectation('b2', 'base')), 'bypass')
         r = m.table('matrix').rows[1]
         self.assertEqual(r.expectation('b1', 'series').suffix, 'faulted')
-        self.assertEqual(r.expectation('b2', 'series').signature, 'qemu-index-error')
+        self.assertEqual(r.expectation('b2', 'base').signature, 'qemu-index-error')
+        self.assertEqual(str(r.expectation('b1', 'base')), 'iommu')
+        # a base reads its own columns only
+        self.assertFalse(r.expectation('b2', 'series').runs)
         self.assertFalse(r.expectation('b1', 'mutant').runs)
         self.assertFalse(r.expectation('b1', 'nosuch').runs)
         r = m.table('lifecycle').rows[0]
@@ -559,19 +569,19 @@ class Model(unittest.TestCase):
 
     def test_a_broken_cell_names_its_file_row_and_column(self):
         for change, col, what in (
-                ({'matrix': {3: 'none\t-\tk1\tbypas\tdirect+dma\t=\tbypass+phys'}},
+                ({'matrix': {3: 'none\t-\tk1\tbypas\tdirect+dma\tbypass+phys\t='}},
                  'base', "unknown path 'bypas'"),
-                ({'matrix': {3: 'none\t-\tk1\tbypass\tfail:panik\t=\tbypass+phys'}},
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tfail:panik\tbypass+phys\t='}},
                  'series', "unknown signature 'panik'"),
-                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma@bounced\t=\tbypass+phys'}},
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma@bounced\tbypass+phys\t='}},
                  'series', "unknown suffix '@bounced'"),
-                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma\tdirect+dmx\tbypass+phys'}},
-                 'b1:series', "unknown DMA path '+dmx'"),
-                ({'matrix': {3: 'none\t-\tk1\tno-regression\tdirect+dma\t=\tbypass+phys'}},
+                ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma\tbypass+phys\tdirect+dmx'}},
+                 'b2:base', "unknown DMA path '+dmx'"),
+                ({'matrix': {3: 'none\t-\tk1\tno-regression\tdirect+dma\tbypass+phys\t='}},
                  'base', 'demo --expect'),
                 ({'matrix': {3: 'none\t-\tk1\tbypass\tdirect+dma\t=\t='}},
                  'mutant', 'BASE:VARIANT'),
-                ({'matrix': {3: 'nonesuch\t-\tk1\tbypass\tdirect+dma\t=\tbypass+phys'}},
+                ({'matrix': {3: 'nonesuch\t-\tk1\tbypass\tdirect+dma\tbypass+phys\t='}},
                  'iommu', "unknown iommu 'nonesuch'")):
             with self.subTest(change=change):
                 rid = 'nonesuch-k1' if 'nonesuch' in str(change) else 'none-k1'
@@ -581,26 +591,31 @@ class Model(unittest.TestCase):
         d = self.folder(lifecycle={2: 'domains\tintel\ttranslated\tk2\t-\tiommu+dma dirct\t'
                                       'fail:leek'})
         msg = self.refused(d, f'{d}/lifecycle.tsv:2: row domains-intel-translated-k2, column '
-                              "b1:series: 'dirct': unknown path",
+                              "series: 'dirct': unknown path",
                            f'{d}/lifecycle.tsv:2: row domains-intel-translated-k2, column '
-                           "b1:mutant: 'fail:leek': unknown signature")
+                           "mutant: 'fail:leek': unknown signature")
         self.assertEqual(len(msg.splitlines()), 2)
 
     def test_an_unknown_column_is_refused(self):
         for header, col, what in (
-                ('iommu\tmode\tkind\tbase\tseries\tb1:series\tmutent', 'mutent',
+                ('iommu\tmode\tkind\tbase\tseries\tmutent\tb2:base', 'mutent',
                  "unknown variant 'mutent'"),
-                ('iommu\tmode\tkind\tbase\tseries\tb3:series\tmutant', 'b3:series',
+                ('iommu\tmode\tkind\tbase\tseries\tmutant\tb3:base', 'b3:base',
                  "unknown base 'b3'"),
-                ('iommu\tmode\tkind\tbase\tseries\tb2:mutant\tmutant', 'b2:mutant',
-                 "variant 'mutant' does not exist on base b2")):
+                ('iommu\tmode\tkind\tbase\tseries\tmutant\tb2:mutant', 'b2:mutant',
+                 "variant 'mutant' does not exist on base b2"),
+                # the primary base's columns are VARIANT, another's BASE:VARIANT
+                ('iommu\tmode\tkind\tbase\tb1:series\tmutant\tb2:base', 'b1:series',
+                 "the primary base b1's column is series"),
+                ('iommu\tmode\tkind\tbase\tseries\tmutant\tother', 'other',
+                 "variant 'other' does not exist on base b1 (the primary")):
             with self.subTest(column=col):
-                d = self.folder(matrix={2: header})
+                d = self.folder(matrix={2: header}, variants={5: 'other\tother\tb2\tyes\t-\tyes'})
                 self.refused(d, f'{d}/matrix.tsv:2: column {col}: ', what)
         d = self.folder(kinds={2: 'k1\t1\tlegacy\t0\tdisable-modern=on\t-\tblk nic'})
         self.refused(d, f'{d}/kinds.tsv:2: row k1, column devices: ', "unknown device 'nic'")
-        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb1:series\tbase',
-                                3: 'none\t-\tk1\tbypass\tdirect+dma\t=\tbypass',
+        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tmutant\tbase',
+                                3: 'none\t-\tk1\tbypass\tdirect+dma\tbypass\tbypass',
                                 4: 'intel\ttranslated\tk2\tiommu\tiommu\tiommu\tiommu'})
         self.refused(d, f'{d}/matrix.tsv:2: a column twice')
         d = self.folder(iommus={1: 'iommu\tbus\tqemu\tappend\tarch\tpci\taddr\tspeed',
@@ -610,25 +625,22 @@ class Model(unittest.TestCase):
 
     def test_a_variant_of_the_primary_base_needs_a_column(self):
         # mutant has columns in lifecycle.tsv only: booted there, accepted
-        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb1:series',
+        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb2:base',
                                 3: 'none\t-\tk1\tbypass\tdirect+dma\t=',
                                 4: 'intel\ttranslated\tk2\tiommu\tiommu\tiommu'})
         m = vdma_model.load(d)
         self.assertEqual(vdma_model.columnless(m, 'b1'), ['mutant'])
         # without its lifecycle column it is booted by no table: refused
-        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb1:series',
+        d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tb2:base',
                                 3: 'none\t-\tk1\tbypass\tdirect+dma\t=',
                                 4: 'intel\ttranslated\tk2\tiommu\tiommu\tiommu'},
-                        lifecycle={1: 'name\tiommu\tmode\tkind\tappend\tb1:series',
+                        lifecycle={1: 'name\tiommu\tmode\tkind\tappend\tseries',
                                    2: 'domains\tintel\ttranslated\tk2\t-\tiommu'})
         self.refused(d, f'{d}/matrix.tsv:2: variant mutant of the primary base b1 has '
-                        'neither a mutant nor a b1:mutant column')
+                        'no column mutant')
         # a variant of another base may lack one: series on b2 (b1 has a
-        # column b1:series)
-        d = self.folder(bases={3: 'b2\tp\t2\tsystem\tt\t0\tpatches\t1\tc\td\tbackport\tk1'},
-                        matrix={2: 'iommu\tmode\tkind\tbase\tb1:series\tmutant',
-                                3: 'none\t-\tk1\tbypass\tdirect+dma\tbypass+phys',
-                                4: 'intel\ttranslated\tk2\tiommu\tiommu+dma@faulted\t-'})
+        # column series)
+        d = self.folder(bases={3: 'b2\tp\t2\tsystem\tt\t0\tpatches\t1\tc\td\tbackport\tk1'})
         m = vdma_model.load(d)
         self.assertEqual(vdma_model.columnless(m, 'b2'), ['series'])
 
@@ -643,7 +655,7 @@ class Model(unittest.TestCase):
             self.assertIn(v, m.variants_of(primary, 'lifecycle'))
 
     def test_a_broken_table_stops_the_cli_before_anything(self):
-        d = self.folder(matrix={4: 'intel\ttranslated\tk2\tiommu\tfail:nope\t=\t-'})
+        d = self.folder(matrix={4: 'intel\ttranslated\tk2\tiommu\tfail:nope\t-\t='})
         for mod in (vdma, vdma_pipeline):
             self.addCleanup(setattr, mod, 'CONFIG', mod.CONFIG)
             mod.CONFIG = d
@@ -658,6 +670,40 @@ class Model(unittest.TestCase):
                     self.assertEqual(vdma.main(argv), 2)
                 self.assertIn(f"error: {d}/matrix.tsv:4: row intel-translated-k2, column series: "
                               "'fail:nope': unknown signature 'nope'", err.getvalue())
+
+    def test_a_base_with_no_column_in_a_table_is_an_error(self):
+        # lifecycle.tsv has columns for b1 only: run for b2, each stage
+        # stops naming the table and the base, before anything boots
+        d = self.folder()
+        for mod in (vdma, vdma_pipeline):
+            self.addCleanup(setattr, mod, 'CONFIG', mod.CONFIG)
+            mod.CONFIG = d
+        from contextlib import redirect_stderr
+        import io
+        want = f'error: {d}/lifecycle.tsv has no column for base b2 '
+        for argv, msg in (
+                (['matrix', '--base', 'b2', '--table', 'lifecycle', '--out', str(d / 'o')], want),
+                (['matrix', '--base', 'b2', '--table', 'lifecycle', '--rejudge', 'base',
+                  '--out', str(d / 'o')], want),
+                (['matrix', '--base', 'b1', '--table', 'lifecycle', 'base', '--out', str(d / 'o')],
+                 f'error: {d}/lifecycle.tsv has no column for variant base on base b1 '),
+                (['demo', 'series', 'none', '-', '--base', 'b2', '--kernel', '/nonexistent',
+                  '--out', str(d / 'o')],
+                 f'error: {d}/matrix.tsv has no column for variant series on base b2 ')):
+            with self.subTest(argv=argv):
+                err = io.StringIO()
+                with redirect_stderr(err):
+                    self.assertEqual(vdma.main(argv), 2)
+                self.assertIn(msg, err.getvalue())
+                self.assertFalse((d / 'o').exists())
+        m = vdma_model.load(d)
+        with self.assertRaises(vdma.HarnessError) as e:
+            vdma_pipeline.lifecycle(m, 'b2', [], True)
+        self.assertIn('lifecycle.tsv has no column for base b2', str(e.exception))
+        # make check runs the lifecycle of every full base: one without a
+        # column fails that step, it is not left out
+        plan = [s.name for s in vdma_pipeline.check_plan(m, primary='b1')]
+        self.assertIn('lifecycle-b1', plan)
 
     def test_config_is_read_once(self):
         vdma_model.reset()
@@ -1159,14 +1205,39 @@ harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
             'gcc-sparc64-linux-gnu'])
         self.assertIn('qemu-system-x86', vdma_pipeline.packages(m, ''))
 
+    def test_a_base_has_a_folder_of_its_own(self):
+        # bases/BASE/: what vdma_model.BaseFolder names, nothing else; the
+        # scripts get its paths from base_env
+        m = vdma.model()
+        self.assertEqual(sorted(p.name for p in (vdma.TOP / 'bases').iterdir()),
+                         sorted(b.name for b in m.bases))
+        for b in m.bases:
+            with self.subTest(base=b.name):
+                f = m.folder(b.name)
+                self.assertEqual(f.path, vdma.TOP / 'bases' / b.name)
+                self.assertTrue(list(f.control.glob('*.patch')), f.control)
+                self.assertTrue(f.cover().is_file(), f.cover())
+                refs = [None] + [v.ref for v in vdma_pipeline.extra_series(m, b.name)]
+                named = ({f.control, f.bench, f.guest_config, f.cover()}
+                         | {p for r in refs for p in (f.mutants(r or 'series'),
+                                                      f.kunit_mutants(r), f.results(r),
+                                                      f.cover(f'cover-letter-{r}.txt'))})
+                self.assertEqual([p for p in f.path.iterdir() if p not in named], [])
+                env = vdma_pipeline.base_env(m, b.name)
+                self.assertEqual((env['BASE_CONTROL'], env['BASE_COVER'], env['BASE_RESULTS']),
+                                 (str(f.control), str(f.cover()), str(f.results())))
+                self.assertEqual(env['BASE_GUEST_CONFIG'],
+                                 str(f.guest_config) if f.guest_config.exists() else '')
+
     def test_the_mutant_tables(self):
-        h = {r.name: r for r in vdma_model.harness_mutants(vdma.CONFIG, '7.3')}
+        h = {r.name: r for r in vdma_model.harness_mutants(vdma.model(), '7.3')}
         self.assertEqual(h['control-as-series'].caught,
-                         'FAIL:leak FAIL:qemu-index-error FAIL:wrong-path')	# 7.3:caught
-        self.assertEqual(h['wrong-kind'].caught, 'FAIL:wrong-kind')		# "="
-        self.assertEqual(vdma_model.harness_mutants(vdma.CONFIG, '6.12')[0].caught,
+                         'FAIL:leak FAIL:qemu-index-error FAIL:wrong-path')	# caught
+        h612 = {r.name: r for r in vdma_model.harness_mutants(vdma.model(), '6.12')}
+        self.assertEqual(h612['wrong-kind'].caught, 'FAIL:wrong-kind')		# "="
+        self.assertEqual(h612['control-as-series'].caught,			# 6.12:caught
                          'FAIL:dma-overlap FAIL:qemu-index-error FAIL:wrong-path')
-        k = vdma_model.kunit_mutants(vdma.CONFIG, '7.3')
+        k = vdma_model.kunit_mutants(vdma.model().folder('7.3'))
         self.assertEqual([r.number for r in k], list(range(1, len(k) + 1)))
         self.assertTrue({r.arch for r in k} <= {'um', 'x86_64'})
         self.assertEqual(vdma_pipeline.base_env(vdma_pipeline.config(), '7.3')['KUNIT_MUTANTS'],

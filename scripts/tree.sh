@@ -2,7 +2,8 @@
 # Make the base's kernel work tree (build/BASE/linux): unpack the pinned
 # source (fetch-base.sh), commit it (tag "base"), then the branches "series"
 # (base + the base's patch folder, when it has one) and "control" (base with
-# virtio_ring forced onto the DMA API: harness/control/BASE/*.patch).
+# virtio_ring forced onto the DMA API: bases/BASE/control/*.patch), the
+# kernel mutants (bases/BASE/mutants*/NAME/*.patch).  The paths: lib.sh.
 # usage: BASE=NAME tree.sh [--check-exported]
 set -eu
 # shellcheck source=lib.sh
@@ -52,7 +53,7 @@ if [ -n "$sdir" ] && kgit rev-parse -q --verify refs/heads/series >/dev/null; th
 	"$top/scripts/export.sh" --to "$tmp" >/dev/null
 	changed=$(cd "$tmp" && for f in *.patch; do
 		[ -e "$f" ] || continue
-		case $f in *0000-cover-letter.patch) continue ;; esac	# made from harness/
+		case $f in *0000-cover-letter.patch) continue ;; esac	# made from bases/BASE/
 		cmp -s "$f" "$sdir/$f" || echo "$f"; done)
 	rm -rf "$tmp"
 	if [ -n "$changed" ] && [ -z "${FORCE:-}" ]; then
@@ -77,29 +78,30 @@ if [ -n "$sdir" ]; then
 	say "tree: applying $# patch(es) from $sdir"
 	branch series base "$@"
 fi
-set -- "$top/harness/control/$BASE"/*.patch
-[ -e "$1" ] || die "no control patch for base $BASE in harness/control/$BASE/"
+set -- "$BASE_CONTROL"/*.patch
+[ -e "$1" ] || die "no control patch for base $BASE in $BASE_CONTROL/"
 branch control base "$@"
 # series beside the base's own (config/variants.tsv, "patches": EXTRA_SERIES):
 # branch REF = the base with the folder's patches (the alternative v2 on 7.3)
 for e in $EXTRA_SERIES; do
 	v=${e%%:*} dir=${e#*:*:} ref=${e#*:}; ref=${ref%%:*}
+	mdir=${dir#*:}; dir=${dir%%:*}
 	[ -f "$top/$dir/series" ] || die "variant $v: no $dir/series"
 	# shellcheck disable=SC2046 # file names without spaces
 	set -- $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/$dir/series" | sed "s|^|$top/$dir/|")
 	say "tree: applying $# patch(es) from $top/$dir (branch $ref)"
 	branch "$ref" base "$@"
 	muts="$muts $ref,"
-	# its kernel mutants: harness/mutants/BASE-REF/NAME/*.patch on REF
-	for d in "$top/harness/mutants/$BASE-$ref"/*/; do
+	# its kernel mutants: MUTANTS/NAME/*.patch on REF (bases/BASE/mutants-REF/)
+	for d in "$mdir"/*/; do
 		[ -d "$d" ] || continue
 		branch "$(basename "$d")" "$ref" "$d"*.patch
 		muts="$muts $(basename "$d"),"
 	done
 done
 # kernel mutants of the series (config/variants.tsv): a branch each, the
-# series with harness/mutants/BASE/NAME/*.patch on top
-for d in "$top/harness/mutants/$BASE"/*/; do
+# series with bases/BASE/mutants/NAME/*.patch on top
+for d in "$BASE_MUTANTS"/*/; do
 	if [ -z "$sdir" ] || [ ! -d "$d" ]; then continue; fi
 	branch "$(basename "$d")" series "$d"*.patch
 	muts="$muts $(basename "$d"),"

@@ -114,8 +114,8 @@ def base_of(a):
 
 def variants_of(base, tname=None):
     """The variant names that exist on a base, in config/variants.tsv order;
-    with TNAME, those config/TNAME.tsv has a column for (VARIANT or
-    BASE:VARIANT): the kernels its rows boot."""
+    with TNAME, those config/TNAME.tsv has a column for (VARIANT on the
+    primary base, BASE:VARIANT on another): the kernels its rows boot."""
     return model().variants_of(base, tname)
 
 
@@ -124,8 +124,9 @@ def variant_row(name):
 
 
 def expectation(row, base, variant):
-    """A row's expectation for a variant on a base ('BASE:VARIANT' column
-    first), parsed (vdma_model.Expectation)."""
+    """A row's expectation for a variant on a base (its column: VARIANT on
+    the primary base, BASE:VARIANT on another), parsed
+    (vdma_model.Expectation)."""
     return row.expectation(base, variant)
 
 
@@ -1382,6 +1383,8 @@ def cmd_matrix(a):
     for v in variants:
         if v not in variants_of(base):
             die(f"vdma: base {base} has no variant '{v}' (config/variants.tsv)")
+    # the columns judged by: the table's for the base, an error if none
+    model().booted(base, tname, [a.expect_from] if a.expect_from else a.variants)
     flt = a.filter if a.filter is not None else os.environ.get('MATRIX_FILTER', '')
     allrows = [r for r in table(tname) if r.kind in base_kinds(base)
                and (not getattr(a, 'arch', None) or arch_of(r.iommu) in a.arch)]
@@ -1477,8 +1480,10 @@ def cmd_demo(a):
     if a.iommu == 'mmio':
         kinds = kinds[:1]
     arch = arch_of(a.iommu)
-    rows = {r.kind: r for r in table('matrix' if arch == 'x86_64' else 'platforms')
-            if r.iommu == a.iommu and r.mode in (a.mode, '-')}
+    tname = 'matrix' if arch == 'x86_64' else 'platforms'
+    rows = {r.kind: r for r in table(tname) if r.iommu == a.iommu and r.mode in (a.mode, '-')}
+    if not forced:
+        model().booted(base, tname, [a.variant])
     d = Path(a.out) if a.out else RESULTS / base / f'demo-{a.variant}-{a.iommu}-{a.mode}'
     print(f'demo: booting {base} {a.variant} with {a.iommu} IOMMU ({a.mode}), '
           f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)
@@ -1933,6 +1938,10 @@ def main(argv=None):
     p.add_argument('--name', default='matrix')
     p.add_argument('variants', nargs='*')
     p.set_defaults(fn=cmd_brief)
+    p = sub.add_parser('expand', help='the expectation tables as each base reads them')
+    p.add_argument('--base', action='append', help='this base only (again: and this one)')
+    p.add_argument('--table', action='append', help='config/TABLE.tsv only (again: and this one)')
+    p.set_defaults(fn=lambda a: print('\n'.join(vdma_model.expanded(model(), a.base, a.table))))
     p = sub.add_parser('bench-report', help='judge the benchmark runs of scripts/bench.sh')
     p.add_argument('--runs', required=True, help='folder of KERNEL-N.ktap')
     p.add_argument('--ktap', help='also write the verdicts as KTAP here')

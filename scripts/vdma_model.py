@@ -21,6 +21,11 @@ not exist, a row naming an IOMMU or kind that does not exist: load() fails
 with every such error, each naming its file, line, row and column, before
 anything is booted.
 
+The columns of a table of boots: VARIANT, the primary base's (the first
+row of config/bases.tsv), and BASE:VARIANT, another base's (column()); a
+base reads its own columns only, and a table a base has no column in has
+no rows for it (Model.booted(): an error where it is run for it).
+
 The expectation grammar (a cell of a VARIANT or BASE:VARIANT column):
 
   -                        not run on this variant
@@ -236,7 +241,7 @@ class Base:
     sha256: str
     patches: str		# the series' folder, '-': none
     series_version: str
-    cover: str
+    cover: str			# its cover letter text, in its folder (BaseFolder)
     date: str
     check: str
     kinds: tuple[str, ...] = ()	# the kinds its boots carry, in kinds.tsv order
@@ -248,6 +253,57 @@ class Base:
     @classmethod
     def of(cls, cells):
         return cls(**dict(cells, kinds=_words(cells, 'kinds', ',') if 'kinds' in cells else ()))
+
+
+# The folder of the bases' own files, beside config/ (BaseFolder).
+BASES = 'bases'
+
+
+@dataclass(frozen=True)
+class BaseFolder:
+    """Everything of one base but its series (config/bases.tsv "patches"
+    names that folder), in bases/BASE/ (Model.folder()):
+
+      control/*.patch              the control kernel: the base with these
+                                   (required: make tree refuses a base without)
+      mutants/NAME/*.patch         kernel mutants of the series: branch NAME
+      mutants-REF/NAME/*.patch     kernel mutants of the series REF beside the
+                                   base's own (config/variants.tsv: v2)
+      kunit-mutants[-REF].tsv      the KUnit mutants of the series (of REF)
+      bench/*.patch                the benchmark, on every kernel
+      bench/KERNEL/*.patch         and on that kernel only
+      guest.config                 its guest kernel fragment (optional)
+      COVER                        its cover letter text (config/bases.tsv cover)
+      cover-letter-REF.txt         that of the series REF (vdma.py export --ref
+                                   REF --cover cover-letter-REF.txt)
+      test-results[-REF].txt       its short results (make results), the
+                                   cover letter's @RESULTS@"""
+    path: Path
+    cover_name: str
+
+    @property
+    def control(self) -> Path:
+        return self.path / 'control'
+
+    def mutants(self, ref: str = 'series') -> Path:
+        return self.path / ('mutants' if ref == 'series' else f'mutants-{ref}')
+
+    def kunit_mutants(self, ref: str | None = None) -> Path:
+        return self.path / f"kunit-mutants{f'-{ref}' if ref else ''}.tsv"
+
+    @property
+    def bench(self) -> Path:
+        return self.path / 'bench'
+
+    @property
+    def guest_config(self) -> Path:
+        return self.path / 'guest.config'
+
+    def cover(self, name: str | None = None) -> Path:
+        return self.path / (name or self.cover_name)
+
+    def results(self, ref: str | None = None) -> Path:
+        return self.path / f"test-results{f'-{ref}' if ref else ''}.txt"
 
 
 @dataclass(frozen=True)
@@ -452,6 +508,12 @@ class Kind:
         return cls(**dict(cells, index=_to_int(cells, 'index'), ap=ap, devices=devs))
 
 
+def column(primary: str, base: str, variant: str) -> str:
+    """The column of a table of boots that holds a variant's expectations
+    on a base: VARIANT on the primary base, BASE:VARIANT on another."""
+    return variant if base == primary else f'{base}:{variant}'
+
+
 def row_id(iommu: str, mode: str, kind: str, name: str = '') -> str:
     """A row's name: iommu-mode-kind, after the scenario's name where the
     table has one (config/lifecycle.tsv)."""
@@ -476,6 +538,7 @@ class Row:
     name: str = ''
     append: str = '-'
     expect: dict[str, Expectation] = field(default_factory=dict, compare=False)
+    primary: str = ''		# the primary base (its columns are VARIANT)
 
     @property
     def id(self) -> str:
@@ -487,10 +550,10 @@ class Row:
         return f'{self.name}:{self.kind}' if self.name else self.kind
 
     def expectation(self, base: str, variant: str) -> Expectation:
-        """The row's expectation for a variant on a base: its BASE:VARIANT
-        column, else its VARIANT column, else not run."""
-        e = self.expect.get(f'{base}:{variant}')
-        return e if e is not None else self.expect.get(variant, NOT_RUN)
+        """The row's expectation for a variant on a base: the base's column
+        (column(): VARIANT on the primary base, else BASE:VARIANT, '='
+        resolved), else not run."""
+        return self.expect.get(column(self.primary, base, variant), NOT_RUN)
 
     def match(self, flt: str | None) -> bool:
         """MATRIX_FILTER: words, each "FIELD=REGEX" (iommu, mode, kind,
@@ -535,8 +598,9 @@ def _read_lines(path: Path) -> list[str]:
 
 
 def _shown(path: Path) -> str:
-    """A config file as messages name it: config/NAME.tsv in the project's."""
-    return f'config/{path.name}' if path.parent == CONFIG else str(path)
+    """A config file as messages name it: relative to the project's folder
+    (config/NAME.tsv, bases/BASE/NAME) when it is the project's."""
+    return str(path.relative_to(CONFIG.parent)) if path.is_relative_to(CONFIG.parent) else str(path)
 
 
 def read_tsv_lines(path) -> tuple[int, list[str], list[tuple[int, dict[str, str]]]]:
@@ -611,7 +675,9 @@ def _row_table(config, name, bases, variants, iommus, kinds, errors):
         errors.add(path, at, '', c, 'missing column')
     if missing:
         return Table(name, path, at, tuple(header), ())
-    # every other column: a variant, or BASE:VARIANT of a variant on that base
+    # every other column: a variant of the primary base, or BASE:VARIANT of
+    # a variant on another base
+    primary = next(iter(bases), '')
     for c in header:
         if c in ROW_KEYS:
             continue
@@ -620,9 +686,13 @@ def _row_table(config, name, bases, variants, iommus, kinds, errors):
             errors.add(path, at, '', c, f"unknown variant '{v}' (config/variants.tsv)")
         elif b and b not in bases:
             errors.add(path, at, '', c, f"unknown base '{b}' (config/bases.tsv)")
-        elif b and not variants[v].exists_on(bases[b]):
-            errors.add(path, at, '', c, f"variant '{v}' does not exist on base {b} "
-                       '(config/variants.tsv: needs)')
+        elif b and b == primary:
+            errors.add(path, at, '', c, f"the primary base {b}'s column is {v} (BASE:VARIANT: "
+                       'another base\'s)')
+        elif (b or primary) and not variants[v].exists_on(bases[b or primary]):
+            errors.add(path, at, '', c, f"variant '{v}' does not exist on base {b or primary}"
+                       + ('' if b else ' (the primary: VARIANT columns are its; another '
+                          "base's are BASE:VARIANT)") + ' (config/variants.tsv: needs)')
     rows, ids = [], {}
     for n, cells in cells_of:
         rid = row_id(cells['iommu'], cells['mode'], cells['kind'], cells.get('name', ''))
@@ -649,7 +719,7 @@ def _row_table(config, name, bases, variants, iommus, kinds, errors):
             except ValueError as e:
                 errors.add(path, n, rid, c, str(e))
         rows.append(Row(name, n, cells['iommu'], cells['mode'], cells['kind'],
-                        cells.get('name', ''), cells.get('append', '-'), expect))
+                        cells.get('name', ''), cells.get('append', '-'), expect, primary))
     return Table(name, path, at, tuple(header), tuple(rows))
 
 
@@ -682,6 +752,10 @@ class Model:
     def iommu(self, iommu: str) -> Iommu:
         return self._get(self.iommus.values(), 'iommu', iommu, 'iommus', 'iommu')
 
+    def folder(self, base: str) -> BaseFolder:
+        """The base's own files (bases/BASE/, beside config/)."""
+        return BaseFolder(self.config.parent / BASES / base, self.base(base).cover)
+
     def kind(self, kind: str) -> Kind:
         if kind not in self.kinds:
             die(f"vdma: unknown kind '{kind}' (config/kinds.tsv)")
@@ -703,7 +777,24 @@ class Model:
         b = self.base(base)
         cols = set(self.table(table).columns) if table else None
         return [v.name for v in self.variants if v.exists_on(b)
-                and (cols is None or {v.name, f'{base}:{v.name}'} & cols)]
+                and (cols is None or column(self.primary_base.name, base, v.name) in cols)]
+
+    def booted(self, base: str, table: str, variants: list[str] = ()) -> list[str]:
+        """The variants TABLE boots on BASE (variants_of(BASE, TABLE)), or of
+        them VARIANTS: a base the table has no column for, or a variant
+        asked that it has none for, is an error naming the table and the
+        base, never a run that boots nothing and passes."""
+        have = self.variants_of(base, table)
+        path = _shown(self.table(table).path)
+        if not have:
+            which = ('VARIANT: the primary base\'s' if base == self.primary_base.name
+                     else f'{base}:VARIANT')
+            die(f'{path} has no column for base {base} ({which}): it has no rows for {base}')
+        for v in variants:
+            if v not in have:
+                die(f'{path} has no column for variant {v} on base {base} '
+                    f"(its columns there: {' '.join(have)})")
+        return list(variants) or have
 
 
 @functools.lru_cache(maxsize=None)
@@ -751,8 +842,8 @@ def load(config: Path = CONFIG) -> Model:
         for v in columnless(m, primary, 'matrix'):
             if not any(v in m.variants_of(primary, t) for t in tables):
                 errors.add(tables['matrix'].path, tables['matrix'].line, '', '',
-                           f'variant {v} of the primary base {primary} has neither a '
-                           f'{v} nor a {primary}:{v} column (nor one in any of '
+                           f'variant {v} of the primary base {primary} has no column {v} '
+                           f'(nor one in any of '
                            f'{", ".join(f"config/{t}.tsv" for t in tables)})')
     if errors:
         raise ConfigError('\n'.join(errors))
@@ -765,9 +856,24 @@ def reset():
 
 
 def columnless(model: Model, base: str, table: str = 'matrix') -> list[str]:
-    """The variants of a base that TABLE has neither a VARIANT nor a
-    BASE:VARIANT column for."""
+    """The variants of a base that TABLE has no column for (column())."""
     return [v for v in model.variants_of(base) if v not in model.variants_of(base, table)]
+
+
+def expanded(model: Model, bases: list[str] | None = None,
+             tables: list[str] | None = None) -> list[str]:
+    """The expectation tables as every base reads them (vdma.py expand):
+    per table and base, the variants it boots ("TABLE BASE columns V1 V2
+    .."), then per variant of the base and row, the expectation of every
+    cell that runs ("TABLE BASE VARIANT ROW EXPECTATION", tab-separated; a
+    cell not listed is '-')."""
+    out = []
+    for t in tables or list(model.tables):
+        for b in bases or [b.name for b in model.bases]:
+            out.append(f"{t}\t{b}\tcolumns\t{' '.join(model.variants_of(b, t))}")
+            out += [f'{t}\t{b}\t{v}\t{r.id}\t{r.expectation(b, v)}' for v in model.variants_of(b)
+                    for r in model.table(t).rows if r.expectation(b, v).runs]
+    return out
 
 
 @dataclass(frozen=True)
@@ -782,22 +888,30 @@ class HarnessMutant:
     what: str
 
 
-def harness_mutants(config: Path, base: str) -> list[HarnessMutant]:
-    """The rows of CONFIG/harness-mutants.tsv as on BASE (a column
-    "BASE:NAME" other than "=" overrides NAME)."""
-    path = Path(config) / 'harness-mutants.tsv'
+def harness_mutants(model: Model, base: str) -> list[HarnessMutant]:
+    """The rows of config/harness-mutants.tsv as on BASE: the primary base
+    reads the columns NAME, another base a column "BASE:NAME" other than
+    "=" instead of NAME where there is one."""
+    path = model.config / 'harness-mutants.tsv'
+    primary = model.primary_base.name
     _, header, rows = read_tsv_lines(path)
     keys = [f.name for f in fields(HarnessMutant)]
     for c in header:
-        if c.rpartition(':')[2] not in keys:
+        b, _, k = c.rpartition(':')
+        if k not in keys or (b and b not in [x.name for x in model.bases]):
             raise ConfigError(f'{_shown(path)}: unknown column {c}')
-    return [HarnessMutant(**{k: cells[f'{base}:{k}'] if cells.get(f'{base}:{k}', '=') != '='
-                             else cells[k] for k in keys}) for _, cells in rows]
+        if b == primary:
+            raise ConfigError(f"{_shown(path)}: column {c}: the primary base {b}'s is {k}")
+
+    def cell(cells, k):
+        c = column(primary, base, k)
+        return cells[c] if cells.get(c, '=') != '=' else cells[k]
+    return [HarnessMutant(**{k: cell(cells, k) for k in keys}) for _, cells in rows]
 
 
 @dataclass(frozen=True)
 class KunitMutant:
-    """A row of config/mutants-BASE[-VARIANT].tsv: a behaviour a KUnit case
+    """A row of bases/BASE/kunit-mutants[-REF].tsv: a behaviour a KUnit case
     names, reverted (its number counts from 1)."""
     number: int
     file: str
@@ -806,12 +920,12 @@ class KunitMutant:
     arch: str = 'um'		# the suites that must catch it: um or x86_64
 
 
-def kunit_mutants(config: Path, base: str, variant: str | None = None) -> list[KunitMutant]:
-    """The rows of CONFIG/mutants-BASE[-VARIANT].tsv (no header: file, perl
-    substitution, what it reverts[, arch])."""
-    path = Path(config) / f"mutants-{base}{'-' + variant if variant else ''}.tsv"
+def kunit_mutants(folder: BaseFolder, variant: str | None = None) -> list[KunitMutant]:
+    """The rows of the base's kunit-mutants[-VARIANT].tsv (BaseFolder; no
+    header: file, perl substitution, what it reverts[, arch])."""
+    path = folder.kunit_mutants(variant)
     if not path.exists():
-        die(f'no mutants for base {base} ({path})')
+        die(f'no KUnit mutants for base {folder.path.name} ({path})')
     out = []
     for n, line in enumerate(_read_lines(path), 1):
         if not line.strip() or line.startswith('#'):

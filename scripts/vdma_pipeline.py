@@ -97,18 +97,23 @@ def extra_series(m: Model, base: str) -> list[vdma_model.Variant]:
 
 def base_env(m: Model, base: str) -> dict[str, str]:
     """What a script knows of its base (scripts/lib.sh): BASE, BASE_*
-    (config/bases.tsv), SERIES_PATCHES, SERIES_HASH (provenance) and
-    EXTRA_SERIES (VARIANT:REF:FOLDER words)."""
-    b = m.base(base)
+    (config/bases.tsv), the paths of its own files (bases/BASE/:
+    vdma_model.BaseFolder), SERIES_PATCHES, SERIES_HASH (provenance) and
+    EXTRA_SERIES (VARIANT:REF:FOLDER:MUTANTS words)."""
+    b, f = m.base(base), m.folder(base)
     env = {'BASE': b.name, 'SERIES_HASH': series_hash(m, base),
            'SERIES_PATCHES': ' '.join(str(p) for p in series_patches(m, base)),
-           'EXTRA_SERIES': ' '.join(f'{v.name}:{v.ref}:{v.patches}' for v in extra_series(m, base))}
-    for k in ('package', 'version', 'suite', 'tarball', 'sha256', 'series_version', 'cover',
-              'date'):
+           'EXTRA_SERIES': ' '.join(f'{v.name}:{v.ref}:{v.patches}:{f.mutants(v.ref)}'
+                                    for v in extra_series(m, base))}
+    for k in ('package', 'version', 'suite', 'tarball', 'sha256', 'series_version', 'date'):
         env[f'BASE_{k.upper()}'] = getattr(b, k)
     env['BASE_PATCHES'] = str(TOP / b.patches) if b.has_series else ''
-    has = (m.config / f'mutants-{base}.tsv').exists()
-    env['KUNIT_MUTANTS'] = str(len(vdma_model.kunit_mutants(m.config, base)) if has else 0)
+    env |= {'BASE_DIR': str(f.path), 'BASE_CONTROL': str(f.control),
+            'BASE_MUTANTS': str(f.mutants()), 'BASE_BENCH': str(f.bench),
+            'BASE_GUEST_CONFIG': str(f.guest_config) if f.guest_config.exists() else '',
+            'BASE_COVER': str(f.cover()), 'BASE_RESULTS': str(f.results())}
+    has = f.kunit_mutants().exists()
+    env['KUNIT_MUTANTS'] = str(len(vdma_model.kunit_mutants(f)) if has else 0)
     return env
 
 
@@ -275,7 +280,7 @@ def git_top(*args: str) -> str:
 
 def write_prov(m: Model, f: Path, base: str, command: str) -> None:
     b = m.base(base)
-    dirty = git_top('status', '--porcelain', '--', 'scripts', 'config', 'guest')
+    dirty = git_top('status', '--porcelain', '--', 'scripts', 'config', 'guest', vdma_model.BASES)
     Path(f'{f}.prov').write_text(
         f'series={series_hash(m, base)}\n'
         f'base={base} {b.package} {b.version}\n'
@@ -344,8 +349,9 @@ def check_plan(m: Model, long: bool = False, primary: str | None = None) -> list
         elif b.has_series:
             steps.append(stage(f'demo:demo-{b.name}', 'series', 'intel', 'translated',
                                base=b.name))
+    # every full base's: one the table has no column for fails that step
     steps += [stage(f'lifecycle:lifecycle-{b.name}', '--check', base=b.name)
-              for b in full if 'lifecycle' in m.tables and m.variants_of(b.name, 'lifecycle')]
+              for b in full if 'lifecycle' in m.tables]
     steps.append(stage('harness-mutants', base=primary))
     return steps
 
@@ -417,7 +423,7 @@ def harness_mutants(m: Model, base: str, names: list[str]) -> int:
     breaks one piece of the harness (the guest, the judge's input, QEMU); the
     row's check must then fail (exit 1) with exactly the outcomes the row
     names.  TAP on stdout and in build/results/BASE/harness-mutants.tap."""
-    rows = {r.name: r for r in vdma_model.harness_mutants(m.config, base)}
+    rows = {r.name: r for r in vdma_model.harness_mutants(m, base)}
     for n in names:
         if n not in rows:
             raise HarnessError(f"no harness mutant '{n}' in config/harness-mutants.tsv")
@@ -486,6 +492,7 @@ def lifecycle(m: Model, base: str, variants: list[str], check: bool) -> int:
     domains, fault and swiotlb, on every variant of the table but the base
     and the control (build/results/BASE/check/)."""
     out, env = RESULTS / base, {}
+    m.booted(base, 'lifecycle', variants)	# an error where it has no column
     table = m.variants_of(base, 'lifecycle')
     if check:
         env['MATRIX_FILTER'] = LIFECYCLE_CHECK
@@ -526,6 +533,7 @@ def platforms(m: Model, base: str, want: list[str]) -> int:
     one) for every variant its rows expect something of ($VARIANTS picks
     some) (in a work tree of their own, build/BASE/wt-platforms, so
     that this can run beside other steps), and boot and judge the rows."""
+    m.booted(base, 'platforms')
     have = platform_arches(m, base)
     if not have:
         raise HarnessError(f'platforms: config/platforms.tsv has no rows for base {base}')
@@ -695,14 +703,14 @@ def add_commands(sub, main: Callable[[list[str]], int]) -> None:
         opt('args', nargs='*', help='VARIANT [ARCH] (default: series, then series x86_64)'))
 
     def mutants(m: Model, base: str, a) -> int:
-        rows = vdma_model.kunit_mutants(m.config, base, a.variant)
+        rows = vdma_model.kunit_mutants(m.folder(base), a.variant)
         pick = [rows[int(n) - 1] for n in a.rows] if a.rows else rows
         args = [x for r in pick for x in (str(r.number), r.file, r.substitution, r.what, r.arch)]
         return call(('scripts/mutants.sh', *(['--variant', a.variant] if a.variant else []),
                      *(['--complete'] if len(pick) == len(rows) else []), *args),
                     script_env(m, base))
     add('mutants', 'every KUnit-named behaviour reverted once: KUnit must fail on each', mutants,
-        opt('--variant', help='the rows of config/mutants-BASE-VARIANT.tsv on that branch'),
+        opt('--variant', help='the rows of bases/BASE/kunit-mutants-VARIANT.tsv on that branch'),
         opt('rows', nargs='*', help='row numbers (default: all)'))
     add('ktap', "the matrix's KTAP as kunit.py reads it", lambda m, base, a: ktap(m, base))
     add('harness-mutants', "is the harness's evidence exact? (config/harness-mutants.tsv)",
@@ -712,7 +720,7 @@ def add_commands(sub, main: Callable[[list[str]], int]) -> None:
                        ('kernel-doc', 'kernel-doc and reST on the files the series touches'),
                        ('bench', 'the virtio_ring benchmark, base vs series (UML)'),
                        ('results-full', 'the full per-row tables with their provenance'),
-                       ('results-brief', "short results into harness/test-results-BASE.txt")):
+                       ('results-brief', "short results into bases/BASE/test-results.txt")):
         sname = {'kernel-doc': 'kdoc', 'results-full': 'results'}.get(name, name)
         add(name, what, lambda m, base, a, s=sname: call((f'scripts/{s}.sh', *a.args),
                                                             script_env(m, base)),
