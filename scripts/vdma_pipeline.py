@@ -562,8 +562,9 @@ def platforms(m: Model, base: str, want: list[str]) -> int:
             if build(m, base, v, a, KTREE=str(wt)):
                 raise HarnessError(f'platforms: the {a} {v} kernel does not build')
     say(f'platforms: booting ({int(time.time() - start)}s)')
-    return call(PY + ('matrix', '--base', base, '--table', 'platforms', '--arch', *want,
-                      *variants))
+    # the variants first: --arch takes every word after it
+    return call(PY + ('matrix', *variants, '--base', base, '--table', 'platforms',
+                      '--arch', *want))
 
 
 def packages(m: Model, what: str) -> list[str]:
