@@ -58,8 +58,11 @@ checkout_variant() {
 
 # ccache and reproducible build stamps: variants share compiled objects.
 export CCACHE_BASEDIR="$K" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
-# kept with the build folders (a machine's home may not outlive a session)
-export CCACHE_DIR="${CCACHE_DIR:-$top/build/ccache}"
+# build/ccache, if it exists, kept with the build folders (a machine's home
+# may not outlive them); else ccache's own default, as CI has it
+if [ -z "${CCACHE_DIR:-}" ] && [ -d "$top/build/ccache" ]; then
+	export CCACHE_DIR="$top/build/ccache"
+fi
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2025"
 export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness KBUILD_BUILD_VERSION=1
 # shellcheck disable=SC2034 # used by the scripts that source this file
