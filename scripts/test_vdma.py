@@ -291,6 +291,21 @@ class Xsk(unittest.TestCase):
                                                   f'left={left}')
                 self.assertEqual([f[0] for f in got], want)
 
+    def test_umem_mapped_on_the_devices_path(self):
+        dev = ('VTEST dev name=virtio2 type=net transport=pci addr=0000:00:03.0 id=0x1041 '
+               'kind=modern tag=m ap={ap} path={path} maps=195 direct={d} bounced=0 '
+               'dma_path=direct io=ok:64+64 unbind=ok leaks=0')
+        for path, maps, direct, want in (('direct', 256, 256, []), ('direct', 256, 128, ['wrong-path']),
+                                         ('direct', 0, 0, ['wrong-path']), ('iommu', 256, 0, []),
+                                         ('iommu', 256, 3, ['wrong-path'])):
+            with self.subTest(path=path, maps=maps, direct=direct):
+                got = self.found(' vtest.xsk=1',
+                                 dev.format(ap=int(path == 'iommu'), path=path,
+                                            d=195 if path == 'direct' else 0),
+                                 f'VTEST xsk name=virtio2 tag=m from=n reset=1 result=ok frames=64 '
+                                 f'corrupt=0 dup=0 maps={maps} direct={direct} left=0')
+                self.assertEqual([f[0] for f in got], want)
+
 
 class Rows(unittest.TestCase):
     def fake_guest(self):

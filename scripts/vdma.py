@@ -1029,8 +1029,10 @@ def xsk_findings(boot):
     """What the AF_XDP test (vtest.xsk=1, guest/vtest.c xsk_test()) found:
     the bind with XDP_ZEROCOPY refused (xsk-refused, the errno named: 7.3
     and v2 refuse a device whose queues have no DMA device, EINVAL), any
-    other step or the frames (io-error), the socket's UMEM still mapped for
-    the device after the socket was closed (leak)."""
+    other step or the frames (io-error), the socket's UMEM mapped for the
+    device otherwise than on the device's path (wrong-path: D == P for every
+    page of a direct device, for none of a translated one), or still mapped
+    after the socket was closed (leak)."""
     m = re.search(r'(?:^| )vtest\.xsk=(\d+)', boot.cmdline)
     if not m or int(m.group(1)) == 0 or not boot.end:
         return []
@@ -1045,6 +1047,15 @@ def xsk_findings(boot):
         elif res != 'ok':
             out.append(('io-error', f"{who}: result={res} frames={x.get('frames', '-')} "
                                     f"corrupt={x.get('corrupt', '-')} dup={x.get('dup', '-')}"))
+        # the UMEM's pages as DMA-API debug saw them mapped for the device:
+        # on the device's own path (all at their physical address, or none)
+        path = next((d.get('path') for d in boot.devices if d['tag'] == x['tag']), None)
+        maps, direct = x.get('maps', 'n/a'), x.get('direct', 'n/a')
+        if res == 'ok' and path in ('direct', 'iommu') and maps.isdigit() and direct.isdigit():
+            if int(maps) == 0 or (path == 'direct') != (int(direct) == int(maps)) or \
+                    (path == 'iommu' and int(direct)):
+                out.append(('wrong-path', f"{who}: UMEM pages mapped {maps}, at their physical "
+                                          f"address {direct}; the device's path is {path}"))
         if x.get('left', '-') not in ('0', 'n/a', '-'):
             out.append(('leak', f"{who}: {x['left']} UMEM page(s) still mapped 2 s after the "
                                 'socket was closed'))
