@@ -1856,6 +1856,22 @@ static int wait_virtio_bound(const char *bdf)
 	return -1;
 }
 
+/* Probe the virtio devices of a PCI device again (their driver was unbound). */
+static int virtio_reprobe(const char *bdf)
+{
+	char path[256];
+	glob_t g;
+	int err = 0;
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/virtio*", bdf);
+	if (glob(path, 0, NULL, &g))
+		return -1;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		err |= write_str("/sys/bus/virtio/drivers_probe", strrchr(g.gl_pathv[i], '/') + 1);
+	globfree(&g);
+	return err;
+}
+
 /*
  * The name a PCI device's sysfs link WHAT points to (its driver, its IOMMU
  * group's number) in NAME: 0, or -1 and "" without that link.
@@ -2053,8 +2069,13 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 			return (void)sfmt(res, len, "bad:nogroup");
 		sfmt(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type", group);
 		n = write_str(path, step + 5) ? errno : 0;
-		return (void)(n && n != EPERM ? sfmt(res, len, "bad:type:%d", n) :
-			      sfmt(res, len, "ok"));
+		if (n && n != EPERM)
+			return (void)sfmt(res, len, "bad:type:%d", n);
+		/* the test unbound the virtio drivers: probe them again, on
+		 * the same PCI binding */
+		if (virtio_reprobe(bdf) || wait_virtio_bound(bdf))
+			return (void)sfmt(res, len, "bad:noprobe");
+		return (void)sfmt(res, len, "ok");
 	}
 	if (pci_unbind(bdf))
 		return (void)sfmt(res, len, "bad:unbind:%d", errno);
