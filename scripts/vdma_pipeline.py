@@ -43,7 +43,8 @@ HOST_PACKAGES = ('sparse flex bison bc libelf-dev libssl-dev ccache cpio xz-util
                  'python3 perl git make gcc libc6-dev kmod python3-ply python3-git '
                  'python3-docutils shellcheck pyflakes3').split()
 # the lifecycle rows of make check (CI's budget): the rest is make lifecycle
-LIFECYCLE_CHECK = 'name=domains|fault|swiotlb iommu=intel|none mode=translated|-'
+LIFECYCLE_CHECK = ('name=domains|fault|faultring|swiotlb|forcelegacy|livedomain|xsk '
+                   'iommu=intel|none mode=translated|-')
 
 
 def config() -> Model:
@@ -489,7 +490,7 @@ def lifecycle(m: Model, base: str, variants: list[str], check: bool) -> int:
     the variants (default: every one the table has a column for) and boot
     and judge every row (vdma.py matrix --table lifecycle).  CHECK: what
     make check runs (CI's budget): the rows behind intel-iommu or none of
-    domains, fault and swiotlb, on every variant of the table but the base
+    LIFECYCLE_CHECK's scenarios, on every variant of the table but the base
     and the control (build/results/BASE/check/)."""
     out, env = RESULTS / base, {}
     m.booted(base, 'lifecycle', variants)	# an error where it has no column
