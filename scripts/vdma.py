@@ -1568,7 +1568,7 @@ def cmd_demo(a):
         ok = ok or same
         bad += not ok
     print('path: from DMA-API debug (bypass: no mappings; direct: D == P; iommu: translated); '
-          "dma_path: the kernel's attribute (n/a: not in this kernel)")
+          "dma_path: the kernel's own word (debugfs virtio/virtioN/map; n/a: a kernel without it)")
     print(f"demo: {len(kinds) - bad} passed, {bad} failed")
     return 0 if bad == 0 else 1
 
