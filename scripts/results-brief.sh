@@ -26,9 +26,10 @@ PY
 	echo
 	python3 "$top/scripts/vdma.py" brief --base "$BASE"
 	echo
-	for t in platforms lifecycle; do	# their last runs, as complete as they were
+	# their last runs, as complete as they were (check/lifecycle: make check's rows)
+	for t in platforms lifecycle check/lifecycle; do
 		[ -f "$res/$t.json" ] || continue
-		echo "make $t:"
+		case $t in check/*) echo "make check, the ${t#check/} rows that fit CI:" ;; *) echo "make $t:" ;; esac
 		python3 "$top/scripts/vdma.py" brief --base "$BASE" --name "$t"
 		echo
 	done
