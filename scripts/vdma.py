@@ -1626,7 +1626,7 @@ def cmd_brief(a):
             rg = [r for r in rv if group(r) == g]
             cells.append(f"{sum(r['result'] == 'PASS' for r in rg)}/{len(rg)}" if rg else '-')
         print(' '.join([f'{v:<{vw}}'] + [f'{c:>{gw}}' for c in cells]))
-    if not any(r.get('name') for r in res):
+    if any('/' in g for g in groups):
         print('(IOMMU/t: translated, /p: passthrough)')
     print('paths (DMA-API debug+debugfs map, or the failure), without ACCESS_PLATFORM;')
     print('with it:')
