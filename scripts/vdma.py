@@ -38,6 +38,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -1617,15 +1618,15 @@ def cmd_brief(a):
     groups = list(dict.fromkeys(group(r) for r in res))
     variants = list(dict.fromkeys(r['variant'] for r in res))
     vw = max(len(v) for v in variants + ['variant'])
-    gw = max(len(g) for g in groups + ['00/00'])
-    print(' '.join([f"{'variant':<{vw}}"] + [f'{g:>{gw}}' for g in groups]))
+    gw = {g: max(len(g), 5) for g in groups}	# 'NN/NN'
+    print(' '.join([f"{'variant':<{vw}}"] + [f'{g:>{gw[g]}}' for g in groups]))
     for v in variants:
         rv = [r for r in res if r['variant'] == v]
         cells = []
         for g in groups:
             rg = [r for r in rv if group(r) == g]
             cells.append(f"{sum(r['result'] == 'PASS' for r in rg)}/{len(rg)}" if rg else '-')
-        print(' '.join([f'{v:<{vw}}'] + [f'{c:>{gw}}' for c in cells]))
+        print(' '.join([f'{v:<{vw}}'] + [f'{c:>{gw[g]}}' for g, c in zip(groups, cells)]))
     if any('/' in g for g in groups):
         print('(IOMMU/t: translated, /p: passthrough)')
     print('paths (DMA-API debug+debugfs map, or the failure), without ACCESS_PLATFORM;')
@@ -1636,7 +1637,9 @@ def cmd_brief(a):
         seen = [', '.join(sorted({t.split(':')[-1] for r in rv if r['kind'].endswith('-ap') == ap
                                   for t in r['signature'].split()}))
                 for ap in (False, True)]
-        print(f'  {v:<{vw}} {seen[0] or "-"}; {seen[1] or "-"}')
+        print(textwrap.fill(f'{seen[0] or "-"}; {seen[1] or "-"}', 76,
+                            initial_indent=f'  {v:<{vw}} ', subsequent_indent=' ' * (vw + 3),
+                            break_on_hyphens=False))
     p = m['provenance']
     kc = p.get('kernel_commits', {})
     print(f"{sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed, {p.get('date', '')}, "
