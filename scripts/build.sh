@@ -82,8 +82,11 @@ touch "$o/.building"
 start=$(date +%s)
 total=$(cat "$o/.objcount" 2>/dev/null || echo)
 say "[$label] building $targets in $o (log: $o/build.log)"
-# progress: a line a minute, objects built of about how many (last build's count)
-(	while sleep 60; do
+# progress: a line a minute, objects built of about how many (last build's
+# count); its sleep holds neither the work tree's lock (fd 9) nor the
+# output pipe, so that killing the ticker lets the next step go at once
+(	exec 9>&-
+	while sleep 60 >/dev/null 2>&1; do
 		n=$(find "$o" -name '*.o' -newer "$o/.building" 2>/dev/null | wc -l)
 		say "[$label] $(( ($(date +%s) - start) / 60 )) min: $n objects compiled${total:+ (a full build has about $total)}"
 	done ) &

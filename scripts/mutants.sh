@@ -85,5 +85,9 @@ done
 git -C "$wt" checkout -q -f -- .
 echo "mutants: $((n - bad)) passed, $bad failed"
 } | tee "$tap"
+# every row caught, and said so: a loop that died half-way wrote no "not ok"
+if ! grep -qx "mutants: $n passed, 0 failed" "$tap"; then
+	say "mutants: not every one of the $n rows was run and caught (TAP: $tap)"
+	exit 1
+fi
 [ -z "$complete" ] || write_prov "$tap" mutants.sh ${sfx:+--variant "$ref"}
-! grep -q '^not ok' "$tap"

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
@@ -247,6 +248,9 @@ class Runner:
             return self.main(list(step.cmd[2:]))
         except SystemExit as e:		# argparse's
             return e.code if isinstance(e.code, int) else 2
+        except Exception:		# a stage's bug fails its step, not the check
+            traceback.print_exc()
+            return 1
         finally:
             for k, v in saved.items():
                 if v is None:
