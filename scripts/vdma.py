@@ -1496,7 +1496,9 @@ def cmd_demo(a):
     rows = {r.kind: r for r in table(tname) if r.iommu == a.iommu and r.mode in (a.mode, '-')}
     if not forced:
         model().booted(base, tname, [a.variant])
-    d = Path(a.out) if a.out else RESULTS / base / f'demo-{a.variant}-{a.iommu}-{a.mode}'
+    # the reader's own tree (--ktree) has a folder of its own beside the series'
+    name = 'ktree' if a.ktree else a.variant
+    d = Path(a.out) if a.out else RESULTS / base / f'demo-{name}-{a.iommu}-{a.mode}'
     print(f'demo: booting {base} {a.variant} with {a.iommu} IOMMU ({a.mode}), '
           f"kinds {','.join(kinds)} (QEMU TCG)", file=sys.stderr, flush=True)
     need_qemu(arch)
