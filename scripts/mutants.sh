@@ -1,10 +1,11 @@
 #!/bin/sh
 # Do the KUnit suites fail when the behaviour they name is reverted?  Each
 # mutant (a row of bases/BASE/kunit-mutants[-VARIANT].tsv, passed by
-# 'python3 scripts/vdma.py mutants') is applied to the series in the worktree
-# build/BASE/mutant, UML (or x86_64 in QEMU) is built (incrementally, through
-# ccache) and the suites run: a mutant that KUnit does not catch fails this
-# script.
+# 'python3 scripts/vdma.py mutants') is applied to the series in the base's
+# work tree, and the suites of its arch are built in the build folder
+# scripts/kunit.sh uses (so only the mutated file and the link are redone)
+# and run: a mutant that KUnit does not catch fails this script.  The work
+# tree is locked while this runs and put back as it was when it exits.
 # usage: mutants.sh [--variant V] [--complete] N FILE SUBSTITUTION WHAT ARCH...
 #   five arguments per mutant: its row number, the file, the perl
 #   substitution, the behaviour it reverts, the suites' arch (um or x86_64);
@@ -25,18 +26,19 @@ if [ $# -eq 0 ] || [ $(($# % 5)) -ne 0 ]; then
 	die "mutants: usage: mutants.sh [--variant V] [--complete] N FILE SUBSTITUTION WHAT ARCH..."
 fi
 n=$(($# / 5))
-wt=$top/build/$BASE/mutant$sfx tap=$res/mutants$sfx.tap
+wt=$K tap=$res/mutants$sfx.tap
 mkdir -p "$res"
 rm -f "$tap.prov"
 
-[ -d "$wt" ] || kgit worktree add -q --detach "$wt" "$ref"
-git -C "$wt" checkout -q --detach -f "$(kgit rev-parse "$ref")"
+# the work tree, locked until exit, and the mutated files put back then
+checkout_variant "$ref"
+trap 'git -C "$wt" checkout -q -f -- .' EXIT
 kunit="python3 tools/testing/kunit/kunit.py"
-# the build folder and config of an architecture's suites
+# the build folder and config of an architecture's suites: scripts/kunit.sh's
 arch_setup() {
 	case $1 in
-	um) bd=$OUT/um-mutant$sfx kcfg=$top/config/kunitconfig ;;
-	x86_64) bd=$OUT/kx86-mutant$sfx kcfg=$top/config/kunitconfig-x86_64 ;;
+	um) bd=$OUT/um-$ref kcfg=$top/config/kunitconfig ;;
+	x86_64) bd=$OUT/kx86-$ref kcfg=$top/config/kunitconfig-x86_64 ;;
 	*) die "mutants: unknown arch '$1'" ;;
 	esac
 	mkdir -p "$bd"
@@ -64,7 +66,7 @@ while [ $# -gt 0 ]; do
 		bad=$((bad + 1)); continue
 	fi
 	say "mutants: [$i/$n] $what"
-	if ! (cd "$wt" && CCACHE_BASEDIR=$wt $kunit build --arch="$march" \
+	if ! (cd "$wt" && $kunit build --arch="$march" \
 		--kunitconfig="$bd/project.kunitconfig" --build_dir="$bd" \
 		--jobs="$(nproc)" --make_options "CC=$cc") >"$bd/build-$r.log" 2>&1; then
 		echo "not ok $i - mutant $r ($what): does not build ($bd/build-$r.log)"

@@ -470,6 +470,9 @@ SMALL = {
                'iommu\tmode\tkind\tbase\tseries\tmutant\tb2:base',
                'none\t-\tk1\tbypass\tdirect+dma\tbypass+phys\t=',
                'intel\ttranslated\tk2\tiommu\tiommu+dma@faulted\t-\tfail:qemu-index-error'],
+    'harness-mutants': ['name\tfile\tsubstitution\tenv\tcheck\tcaught\twhat',
+                        'qemu-exits\t-\t-\tVDMA_QEMU=/bin/true\tmatrix series --filter '
+                        'iommu=none\tERROR:qemu-failed\ta QEMU that exits at once'],
     'lifecycle': ['name\tiommu\tmode\tkind\tappend\tseries\tmutant',
                   'domains\tintel\ttranslated\tk2\tvtest.steps=identity\tiommu+dma direct+dma'
                   '\tfail:leak'],
@@ -1079,53 +1082,71 @@ class Bench(unittest.TestCase):
 class Pipeline(unittest.TestCase):
     """vdma.py STAGE, make's one entry point (scripts/vdma_pipeline.py)."""
 
-    # make check's steps, written down from scripts/check.sh (removed): per
-    # base of config/bases.tsv by its check column (7.3 full; 6.12
-    # long-backport), the variants of config/matrix.tsv whose check column
-    # is yes, the series beside the base's own (v2), the harness mutants
+    # make check's steps, written down: per base of config/bases.tsv by its
+    # check column (7.3 full; 6.12 long-backport), the variants of
+    # config/matrix.tsv whose check column is yes (the series and its kernel
+    # mutants: the base, the control, series-xen and v2 are cold kernel
+    # builds CI's budget leaves to make check-long), the lifecycle's
+    # variants of check yes, the harness mutants that boot only those
     CHECK = """\
 deps	python3 scripts/vdma.py deps
 selftest	python3 scripts/vdma.py selftest
 tree-7.3	env BASE=7.3 scripts/tree.sh
 checkpatch-7.3	env BASE=7.3 scripts/checkpatch.sh
-checkpatch-7.3-v2	env BASE=7.3 scripts/checkpatch.sh alternatives/virtio-map-ops
-build-7.3-base	env BASE=7.3 python3 scripts/vdma.py build base
-build-7.3-control	env BASE=7.3 python3 scripts/vdma.py build control
 build-7.3-series	env BASE=7.3 python3 scripts/vdma.py build series
-build-7.3-series-xen	env BASE=7.3 python3 scripts/vdma.py build series-xen
 build-7.3-series-nophys	env BASE=7.3 python3 scripts/vdma.py build series-nophys
 build-7.3-series-translated	env BASE=7.3 python3 scripts/vdma.py build series-translated
-build-7.3-v2	env BASE=7.3 python3 scripts/vdma.py build v2
 kunit-7.3	env BASE=7.3 scripts/kunit.sh series
 kunit-7.3-x86_64	env BASE=7.3 scripts/kunit.sh series x86_64
 mutants-7.3	env BASE=7.3 python3 scripts/vdma.py mutants
 sparse-7.3	env BASE=7.3 scripts/sparse.sh
 kernel-doc-7.3	env BASE=7.3 scripts/kdoc.sh
-kunit-7.3-v2	env BASE=7.3 scripts/kunit.sh v2
-matrix-7.3	env BASE=7.3 python3 scripts/vdma.py matrix base control series series-xen \
-series-nophys series-translated v2
+matrix-7.3	env BASE=7.3 python3 scripts/vdma.py matrix series series-nophys series-translated
 ktap-7.3	env BASE=7.3 python3 scripts/vdma.py ktap
-lifecycle-7.3	env BASE=7.3 python3 scripts/vdma.py lifecycle --check
+lifecycle-7.3	env BASE=7.3 python3 scripts/vdma.py lifecycle --check series series-leak \
+series-nounmap
+harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants skip-block-write \
+wrong-kind rx-all-interfaces dump-format qemu-exits skip-domain-write \
+series-nophys-as-series series-translated-as-series
+"""
+    # make check-long: 6.12 as a backport, every variant, v2's checkpatch,
+    # KUnit, mutants, sparse and kernel-doc, every harness mutant
+    LONG = """\
+deps	python3 scripts/vdma.py deps
+selftest	python3 scripts/vdma.py selftest
+tree-7.3	env BASE=7.3 scripts/tree.sh
+tree-6.12	env BASE=6.12 scripts/tree.sh
+checkpatch-7.3	env BASE=7.3 scripts/checkpatch.sh
+checkpatch-6.12	env BASE=6.12 scripts/checkpatch.sh
+build-7.3-base	env BASE=7.3 python3 scripts/vdma.py build base
+build-7.3-control	env BASE=7.3 python3 scripts/vdma.py build control
+build-7.3-series	env BASE=7.3 python3 scripts/vdma.py build series
+build-7.3-series-nodebug	env BASE=7.3 python3 scripts/vdma.py build series-nodebug
+build-7.3-series-xen	env BASE=7.3 python3 scripts/vdma.py build series-xen
+build-7.3-series-nophys	env BASE=7.3 python3 scripts/vdma.py build series-nophys
+build-7.3-series-translated	env BASE=7.3 python3 scripts/vdma.py build series-translated
+build-7.3-v2	env BASE=7.3 python3 scripts/vdma.py build v2
+build-7.3-v2-nodebug	env BASE=7.3 python3 scripts/vdma.py build v2-nodebug
+build-6.12-series	env BASE=6.12 python3 scripts/vdma.py build series
+kunit-7.3	env BASE=7.3 scripts/kunit.sh series
+kunit-7.3-x86_64	env BASE=7.3 scripts/kunit.sh series x86_64
+mutants-7.3	env BASE=7.3 python3 scripts/vdma.py mutants
+sparse-7.3	env BASE=7.3 scripts/sparse.sh
+kernel-doc-7.3	env BASE=7.3 scripts/kdoc.sh
+checkpatch-7.3-v2	env BASE=7.3 scripts/checkpatch.sh alternatives/virtio-map-ops
+kunit-7.3-v2	env BASE=7.3 scripts/kunit.sh v2
+mutants-7.3-v2	env BASE=7.3 python3 scripts/vdma.py mutants --variant v2
+sparse-7.3-v2	env BASE=7.3 SERIES=v2 scripts/sparse.sh
+kernel-doc-7.3-v2	env BASE=7.3 SERIES=v2 scripts/kdoc.sh
+kunit-6.12	env BASE=6.12 scripts/kunit.sh series
+matrix-7.3	env BASE=7.3 python3 scripts/vdma.py matrix base control series series-nodebug \
+series-xen series-nophys series-translated v2 v2-nodebug
+ktap-7.3	env BASE=7.3 python3 scripts/vdma.py ktap
+demo-6.12	env BASE=6.12 python3 scripts/vdma.py demo series intel translated
+lifecycle-7.3	env BASE=7.3 python3 scripts/vdma.py lifecycle --check series v2 v2-leak \
+v2-nocheck series-leak series-nounmap
 harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
 """
-    # LONG=1 (make check-long): 6.12 as a backport, the long variants
-    # (*-nodebug), v2's mutants, sparse and kernel-doc
-    LONG = {
-        'tree-7.3': ['tree-6.12	env BASE=6.12 scripts/tree.sh'],
-        'checkpatch-7.3-v2': ['checkpatch-6.12	env BASE=6.12 scripts/checkpatch.sh'],
-        'build-7.3-series': ['build-7.3-series-nodebug	env BASE=7.3 python3 scripts/vdma.py '
-                             'build series-nodebug'],
-        'build-7.3-v2': ['build-7.3-v2-nodebug	env BASE=7.3 python3 scripts/vdma.py build '
-                         'v2-nodebug',
-                         'build-6.12-series	env BASE=6.12 python3 scripts/vdma.py build series'],
-        'kunit-7.3-v2': ['mutants-7.3-v2	env BASE=7.3 python3 scripts/vdma.py mutants '
-                         '--variant v2',
-                         'sparse-7.3-v2	env BASE=7.3 SERIES=v2 scripts/sparse.sh',
-                         'kernel-doc-7.3-v2	env BASE=7.3 SERIES=v2 scripts/kdoc.sh',
-                         'kunit-6.12	env BASE=6.12 scripts/kunit.sh series'],
-        'ktap-7.3': ['demo-6.12	env BASE=6.12 python3 scripts/vdma.py demo series intel '
-                     'translated'],
-    }
 
     def plan(self, argv: list[str]) -> list[str]:
         import io
@@ -1135,16 +1156,11 @@ harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
             self.assertEqual(vdma.main(argv), 0)
         return out.getvalue().splitlines()
 
-    def test_the_plan_of_check_is_check_sh(self):
-        want = self.CHECK.splitlines()
-        self.assertEqual(self.plan(['check', '--plan', '--base', '7.3']), want)
-        long = []
-        for line in want:
-            long.append(line if not line.startswith('matrix-') else
-                        'matrix-7.3	env BASE=7.3 python3 scripts/vdma.py matrix base control series '
-                        'series-nodebug series-xen series-nophys series-translated v2 v2-nodebug')
-            long += self.LONG.get(line.split('\t')[0], [])
-        self.assertEqual(self.plan(['check', '--plan', '--long', '--base', '7.3']), long)
+    def test_the_plan_of_check(self):
+        for argv, want in ((['check', '--plan', '--base', '7.3'], self.CHECK),
+                           (['check', '--plan', '--long', '--base', '7.3'], self.LONG)):
+            with self.subTest(argv=argv):
+                self.assertEqual(self.plan(argv), want.splitlines())
 
     def test_every_step_of_a_plan_is_a_stage_or_a_script(self):
         m = vdma_pipeline.config()

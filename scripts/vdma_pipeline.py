@@ -16,6 +16,7 @@ NAME.log.prov, prints a summary and exits 1 if any step failed.
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -325,11 +326,7 @@ def check_plan(m: Model, long: bool = False, primary: str | None = None) -> list
 
     steps = [stage('deps'), stage('selftest')]
     steps += [sh(f'tree:tree-{b.name}', base=b.name) for b in bases]
-    for b in bases:
-        if b.has_series:
-            steps.append(sh(f'checkpatch:checkpatch-{b.name}', base=b.name))
-        steps += [sh(f'checkpatch:checkpatch-{b.name}-{v.name}', v.patches, base=b.name)
-                  for v in extra_series(m, b.name)]
+    steps += [sh(f'checkpatch:checkpatch-{b.name}', base=b.name) for b in bases if b.has_series]
     for b in bases:
         for v in (variants(b) if b in full else ['series']):
             steps.append(stage(f'build:build-{b.name}-{v}', v, base=b.name))
@@ -341,8 +338,9 @@ def check_plan(m: Model, long: bool = False, primary: str | None = None) -> list
         steps += [sh(f'kunit:kunit-{n}-x86_64', 'series', 'x86_64', base=n),
                   stage(f'mutants:mutants-{n}', base=n),
                   sh(f'sparse:sparse-{n}', base=n), sh(f'kdoc:kernel-doc-{n}', base=n)]
-        for v in (v.name for v in extra_series(m, n)):
-            steps.append(sh(f'kunit:kunit-{n}-{v}', v, base=n))
+        for v in (v.name for v in extra_series(m, n) if long or v.check == 'yes'):
+            steps += [sh(f'checkpatch:checkpatch-{n}-{v}', m.variant(v).patches, base=n),
+                      sh(f'kunit:kunit-{n}-{v}', v, base=n)]
             if long:
                 steps += [stage(f'mutants:mutants-{n}-{v}', '--variant', v, base=n),
                           sh(f'sparse:sparse-{n}-{v}', base=n, SERIES=v),
@@ -355,10 +353,25 @@ def check_plan(m: Model, long: bool = False, primary: str | None = None) -> list
             steps.append(stage(f'demo:demo-{b.name}', 'series', 'intel', 'translated',
                                base=b.name))
     # every full base's: one the table has no column for fails that step
-    steps += [stage(f'lifecycle:lifecycle-{b.name}', '--check', base=b.name)
+    steps += [stage(f'lifecycle:lifecycle-{b.name}', '--check',
+                    *[v for v in m.variants_of(b.name, 'lifecycle')
+                      if v not in ('base', 'control') and (long or m.variant(v).check == 'yes')],
+                    base=b.name)
               for b in full if 'lifecycle' in m.tables]
-    steps.append(stage('harness-mutants', base=primary))
+    steps.append(stage('harness-mutants', *([] if long else harness_mutants_of_check(m, primary)),
+                       base=primary))
     return steps
+
+
+def harness_mutants_of_check(m: Model, base: str) -> list[str]:
+    """The rows of config/harness-mutants.tsv make check runs: those whose
+    check boots only kernels make check builds (config/variants.tsv
+    "check" yes); make check-long runs every row."""
+    def kernels(check: str) -> list[str]:
+        words = check.split()[1:]
+        return list(itertools.takewhile(lambda w: not w.startswith('-'), words))
+    return [r.name for r in vdma_model.harness_mutants(m, base)
+            if all(m.variant(v).check == 'yes' for v in kernels(r.check))]
 
 
 def upstream_plan(m: Model, base: str) -> list[Step]:
@@ -494,15 +507,16 @@ def lifecycle(m: Model, base: str, variants: list[str], check: bool) -> int:
     the variants (default: every one the table has a column for) and boot
     and judge every row (vdma.py matrix --table lifecycle).  CHECK: what
     make check runs (CI's budget): the rows behind intel-iommu or none of
-    LIFECYCLE_CHECK's scenarios, on every variant of the table but the base
-    and the control (build/results/BASE/check/)."""
+    LIFECYCLE_CHECK's scenarios, on VARIANTS (default: every variant of the
+    table but the base and the control; make check: those it builds) in
+    build/results/BASE/check/."""
     out, env = RESULTS / base, {}
     m.booted(base, 'lifecycle', variants)	# an error where it has no column
     table = m.variants_of(base, 'lifecycle')
     if check:
         env['MATRIX_FILTER'] = LIFECYCLE_CHECK
         out = out / 'check'
-        variants = [v for v in table if v not in ('base', 'control')]
+        variants = variants or [v for v in table if v not in ('base', 'control')]
     variants = variants or table
     # a soak row binds, tests and unbinds its devices 200 times (50 for the
     # others kinds): 60-230 s here
