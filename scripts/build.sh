@@ -1,22 +1,20 @@
 #!/bin/sh
 # Build one kernel variant of the base ($BASE): build.sh VARIANT
-# (python3 scripts/vdma.py build VARIANT [ARCH])
-#   VARIANT: base | series | control | any git ref of the work tree, with
-#            "-nodebug" appended: that ref without DMA-API debug
-#            (config/guest-nodebug.config on top of the guest config),
-#            "-xen": with Xen guest support compiled in (config/guest-xen.config:
-#            per-device DMA ops on x86), or
-#            "-modular": virtio and its drivers as modules, debugfs built in
-#            (config/guest-modular.config; vmlinux and modules, not booted),
-#            or "worktree": the work tree ($KTREE) as it is, not checked out
+# (python3 scripts/vdma.py build VARIANT [ARCH] [--config FRAGMENT] [--name NAME])
+#   VARIANT: a row of config/variants.tsv or any git ref of the work tree;
+#            vdma.py gives its ref and fragments (VARIANT_REF,
+#            VARIANT_FRAGMENTS: config/variants.tsv "ref" and "config", and
+#            --config: guest-modular.config for upstream-check, virtio as
+#            modules, vmlinux and modules built, not booted), or
+#            "worktree": the work tree ($KTREE) as it is, not checked out
 #   the architecture: a row of config/arches.tsv (default x86_64): its
 #            fragments, compiler and image, in the environment vdma.py gives
 #            (ARCH_NAME, ARCH_OUT, ARCH_KARCH, ARCH_CROSS, ARCH_IMAGE,
 #            ARCH_FRAGMENTS: vdma_pipeline.arch_env)
 # All variants of a base are built from its one work tree, each into its own
-# O= folder (build/BASE/out/OUT-VARIANT, OUT of the architecture's row),
-# through ccache: a variant recompiles only what differs.  Prints a progress
-# line a minute.
+# O= folder (build/BASE/out/OUT-VARIANT, OUT of the architecture's row, or
+# OUT-$BUILD_NAME), through ccache: a variant recompiles only what differs.
+# A config with modules builds them too.  Prints a progress line a minute.
 set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -30,14 +28,10 @@ for f in $ARCH_FRAGMENTS; do frags="$frags $top/config/$f"; done
 # a base's own fragment (bases/BASE/guest.config), then the variant's
 [ -z "$BASE_GUEST_CONFIG" ] || frags="$frags $BASE_GUEST_CONFIG"
 targets=$(basename "$image")
-case $variant in
-*-nodebug) ref=${variant%-nodebug} frags="$frags $top/config/guest-nodebug.config" ;;
-*-xen) ref=${variant%-xen} frags="$frags $top/config/guest-xen.config" ;;
-*-modular) ref=${variant%-modular} frags="$frags $top/config/guest-modular.config"
-	targets="$targets modules" ;;
-worktree) ref= ;;	# KTREE as it is checked out (make demo KTREE=): no checkout
-*) ref=$variant ;;
-esac
+# the variant's fragments (vdma.py: config/variants.tsv "config", --config)
+for f in ${VARIANT_FRAGMENTS:-}; do frags="$frags $top/config/$f"; done
+ref=${VARIANT_REF:-$variant}
+[ "$variant" != worktree ] || ref=	# KTREE as it is checked out (make demo KTREE=)
 cross=$ARCH_CROSS
 kcc=$cc; [ -z "$cross" ] || kcc="${cc%gcc}${cross}gcc"
 [ -z "$cross" ] || command -v "${cross}gcc" >/dev/null ||
@@ -75,6 +69,8 @@ if [ ! -f "$o/.config" ] || [ -n "$stale" ]; then
 		done)
 	[ -z "$missing" ] || die "[$label] options not as asked by kconfig: $missing"
 fi
+# a config with modules (guest-modular.config) builds them too
+! grep -qx 'CONFIG_MODULES=y' "$o/.config" || targets="$targets modules"
 # .ref names the commit of the last successful build only (vdma.py refuses a
 # kernel whose .ref is not its branch); .building marks this build's start
 rm -f "$o/.ref"

@@ -1162,6 +1162,34 @@ harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
             with self.subTest(argv=argv):
                 self.assertEqual(self.plan(argv), want.splitlines())
 
+    def test_a_variant_is_built_from_its_row(self):
+        # build.sh knows no variant names: vdma.py gives it the row's ref
+        # and fragment (config/variants.tsv), a name the table does not
+        # have is a git ref, --config adds a fragment
+        m = vdma_pipeline.config()
+        got = []
+        self.addCleanup(setattr, vdma_pipeline, 'call', vdma_pipeline.call)
+        vdma_pipeline.call = lambda cmd, env: got.append((cmd, env)) or 0
+        for args, kw, ref, frags in (
+                (('series-xen',), {}, 'series', 'guest-xen.config'),
+                (('v2-nodebug',), {}, 'v2', 'guest-nodebug.config'),
+                (('series',), {}, 'series', ''),
+                (('prefix-3',), {}, 'prefix-3', ''),
+                (('series', 'x86_64', 'guest-modular.config'), {'BUILD_NAME': 'series-modular'},
+                 'series', 'guest-modular.config')):
+            with self.subTest(args=args):
+                got.clear()
+                self.assertEqual(vdma_pipeline.build(m, '7.3', *args, **kw), 0)
+                cmd, env = got[0]
+                self.assertEqual(cmd, ('scripts/build.sh', args[0]))
+                self.assertEqual((env['VARIANT_REF'], env['VARIANT_FRAGMENTS']), (ref, frags))
+                for k, v in kw.items():
+                    self.assertEqual(env[k], v)
+        got.clear()
+        with self.assertRaises(vdma_pipeline.HarnessError):
+            vdma_pipeline.build(m, '7.3', 'series', 'x86_64', 'no-such.config')
+        self.assertEqual(got, [])
+
     def test_every_step_of_a_plan_is_a_stage_or_a_script(self):
         m = vdma_pipeline.config()
         for s in vdma_pipeline.check_plan(m, True) + vdma_pipeline.upstream_plan(m, '7.3'):

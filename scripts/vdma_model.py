@@ -313,6 +313,7 @@ class Variant:
     ref: str
     needs: str			# 'series', '-' or base names (a,b)
     dma_debug: bool
+    config: str = '-'		# a fragment of config/ on top of the guest's, or '-'
     patches: str = '-'
     check: str = 'yes'		# 'yes' (make check) or 'long'
 
@@ -327,6 +328,8 @@ class Variant:
             raise CellError('dma_debug', f"'{cells['dma_debug']}' is not yes or no")
         if cells.get('check', 'yes') not in ('yes', 'long'):
             raise CellError('check', f"'{cells['check']}' is not yes or long")
+        if cells.get('config', '-') != '-' and not (CONFIG / cells["config"]).is_file():
+            raise CellError('config', f"no fragment config/{cells['config']}")
         return cls(**dict(cells, dma_debug=cells['dma_debug'] == 'yes'))
 
 

@@ -382,7 +382,8 @@ def upstream_plan(m: Model, base: str) -> list[Step]:
     return [sh('checkpatch:upstream-checkpatch', base=base),
             stage('build:upstream-build-base', 'base', base=base),
             stage('build:upstream-build-series', 'series', base=base),
-            stage('build:upstream-build-modular', 'series-modular', base=base),
+            stage('build:upstream-build-modular', 'series', '--config', 'guest-modular.config',
+                  '--name', 'series-modular', base=base),
             sh('sparse:upstream-sparse', base=base), sh('kdoc:upstream-kernel-doc', base=base),
             sh('bisect', base=base), stage('deps:cross-deps', 'cross'),
             stage('cross', base=base)]
@@ -605,10 +606,19 @@ def deps(m: Model, what: str = '') -> int:
     return call(('scripts/deps.sh', *packages(m, what)), script_env(m, default_base(m)))
 
 
-def build(m: Model, base: str, variant: str, arch: str = 'x86_64', **env: str) -> int:
+def build(m: Model, base: str, variant: str, arch: str = 'x86_64', config: str = '',
+          **env: str) -> int:
     """scripts/build.sh VARIANT: a kernel of the base into
-    build/BASE/out/OUT-VARIANT, with the architecture's fragments."""
-    return call(('scripts/build.sh', variant), script_env(m, base, arch) | env)
+    build/BASE/out/OUT-VARIANT, with the architecture's fragments and the
+    variant's (config/variants.tsv: its ref and config; a name the table
+    does not have is a git ref, CONFIG a fragment of config/ on top)."""
+    v = next((x for x in m.variants if x.name == variant), None)
+    frags = [f for f in ((v.config if v else '-'), config or '-') if f != '-']
+    for f in frags:
+        if not (CONFIG / f).is_file():
+            raise HarnessError(f'build: no fragment config/{f}')
+    return call(('scripts/build.sh', variant), script_env(m, base, arch) | {
+        'VARIANT_REF': v.ref if v else variant, 'VARIANT_FRAGMENTS': ' '.join(frags)} | env)
 
 
 def cross_targets(m: Model, names: list[str]) -> list[str]:
@@ -709,9 +719,12 @@ def add_commands(sub, main: Callable[[list[str]], int]) -> None:
     add('export', "the work tree's series to its patch folder",
         lambda m, base, a: call(('scripts/export.sh', *a.args), script_env(m, base)),
         opt('args', nargs=argparse.REMAINDER))
-    add('build', 'build a kernel variant of the base',
-        lambda m, base, a: build(m, base, a.variant, a.arch),
-        opt('variant'), opt('arch', nargs='?', default='x86_64'))
+    add('build', 'build a kernel variant of the base (config/variants.tsv, or a git ref)',
+        lambda m, base, a: build(m, base, a.variant, a.arch, a.config,
+                                 **({'BUILD_NAME': a.name} if a.name else {})),
+        opt('variant'), opt('arch', nargs='?', default='x86_64'),
+        opt('--config', default='', help='a fragment of config/ on top of the variant\'s'),
+        opt('--name', help='the build folder OUT-NAME (default: OUT-VARIANT)'))
 
     def kunit(m: Model, base: str, a) -> int:
         for args in ([a.args] if a.args else [['series'], ['series', 'x86_64']]):
