@@ -23,8 +23,9 @@ endif
 # Every test that fits CI's budget (.ci/run).
 check:
 	$(V) check
-# And what does not (v1's 6.12 backport, series-nodebug, v2's KUnit
-# mutants): long, run and reported by hand.
+# And what does not (v1's 6.12 backport; the base, the control, series-xen,
+# the *-nodebug kernels and v2 with all its tests): long, run and reported
+# by hand.
 check-long:
 	$(V) check --long
 
@@ -48,9 +49,10 @@ build-nodebug:
 # The series' suites: UML, then kunit.py --arch=x86_64 (the DMA core's)
 kunit:
 	$(V) kunit
-# The KUnit mutants of the alternative (v2, alternatives/virtio-map-ops/)
+# The KUnit mutants of the alternative (v2, alternatives/virtio-map-ops/, on
+# the primary base)
 mutants-v2:
-	$(V) mutants --base 7.3 --variant v2
+	$(V) mutants --variant v2
 matrix:
 	$(V) matrix
 harness-mutants:
