@@ -7,7 +7,8 @@
 # rounds of one boot each), pinned to one CPU, and judges per case, with
 # vdma.py bench-report, each kernel against the base: the median of the
 # rounds' ratios with a bootstrap 95% interval; then x86 object sizes and
-# struct sizes.  usage: [BASE=7.3] [ROUNDS=21] bench.sh   (ROUNDS >= 15)
+# struct sizes.  usage: [BASE=7.3] [ROUNDS=21] [BENCH_KERNELS="base series"] bench.sh
+# (ROUNDS >= 15)
 # Report: build/results/BASE/bench.txt and bench.ktap; exits 1 if a run
 # failed or a case missed its target.
 set -eu
@@ -19,8 +20,16 @@ rounds=${ROUNDS:-21}
 set -- "$BASE_BENCH"/*.patch
 [ -f "$1" ] || die "bench: no benchmark patch for base $BASE in $BASE_BENCH/"
 common="$*"
-# the kernels: the base, the series, the series beside it (v2 on 7.3)
+# the kernels: the base, the series, the series beside it (v2 on 7.3);
+# BENCH_KERNELS="base series": some of them (the base first, always)
 kernels="base series $(for e in $EXTRA_SERIES; do printf '%s ' "${e%%:*}"; done)"
+if [ -n "${BENCH_KERNELS:-}" ]; then
+	for k in $BENCH_KERNELS; do
+		case " $kernels " in *" $k "*) ;; *) die "bench: '$k' is not one of: $kernels" ;; esac
+	done
+	[ "${BENCH_KERNELS%% *}" = base ] || die "bench: BENCH_KERNELS must start with base"
+	kernels=$BENCH_KERNELS
+fi
 # one CPU for the UML boots (the last one), if there is more than one
 pin=
 [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null && pin="taskset -c $(( $(nproc) - 1 ))"
