@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -897,6 +898,92 @@ class Runner(unittest.TestCase):
         self.assertIn('dev/console', out)
         self.assertRegex(out, r'(?m)^crw.* 5, +1 .*dev/console$')
         self.assertRegex(out, r'(?m)^-rwxr-xr-x .*init$')
+
+
+def fdt(tree):
+    """A flattened device tree of TREE: {node name: [property names (empty
+    values)] or a dict of subnodes}, under an unnamed root."""
+    strings, body = bytearray(), bytearray()
+
+    def name_off(n):
+        k = bytes(strings).find(n.encode() + b'\0')
+        if k < 0:
+            k = len(strings)
+            strings.extend(n.encode() + b'\0')
+        return k
+
+    def node(name, content):
+        nb = name.encode() + b'\0'
+        body.extend(struct.pack('>I', 1) + nb + b'\0' * (-len(nb) % 4))
+        for p in content if isinstance(content, list) else []:
+            body.extend(struct.pack('>III', 3, 0, name_off(p)))
+        for sub, c in (content.items() if isinstance(content, dict) else []):
+            node(sub, c)
+        body.extend(struct.pack('>I', 2))
+    node('', tree)
+    body.extend(struct.pack('>I', 9))
+    rsv = 40
+    off_struct = rsv + 16
+    off_strings = off_struct + len(body)
+    total = off_strings + len(strings)
+    hdr = struct.pack('>10I', 0xd00dfeed, total, off_struct, off_strings, rsv, 17, 16, 0,
+                      len(strings), len(body))
+    return hdr + b'\0' * 16 + bytes(body) + bytes(strings)
+
+
+class DeviceTree(unittest.TestCase):
+    """config/iommus.tsv "dtb": the machine's device tree, changed."""
+
+    TREE = {'pcie@10000000': ['dma-coherent', 'reg'], 'smmu@9050000': ['dma-coherent'],
+            'soc': {'pcie@20000000': ['reg', 'dma-coherent']}}
+
+    def test_the_property_goes_from_those_nodes_only(self):
+        blob = fdt(self.TREE)
+        out, n = vdma.fdt_without(blob, 'pcie@', 'dma-coherent')
+        self.assertEqual((n, len(out)), (2, len(blob)))
+        self.assertEqual(vdma.fdt_without(out, 'pcie@', 'dma-coherent')[1], 0)
+        self.assertEqual(vdma.fdt_without(out, 'pcie@', 'reg')[1], 2)
+        self.assertEqual(vdma.fdt_without(out, 'smmu@', 'dma-coherent')[1], 1)
+
+    def test_not_a_tree(self):
+        for blob in (b'', b'\0' * 64, fdt(self.TREE)[:44] + struct.pack('>I', 7) * 8,
+                     fdt(self.TREE)[:60]):
+            with self.subTest(blob=blob[:8]), self.assertRaises(ValueError):
+                vdma.fdt_without(blob, 'pcie@', 'dma-coherent')
+
+    def qemu(self, tree):
+        """A QEMU that writes TREE's blob (None: nothing) where dumpdtb= says."""
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, d)
+        q = d / 'qemu'
+        if tree is None:
+            q.write_text('#!/bin/sh\nexit 1\n')
+        else:
+            (d / 'blob').write_bytes(fdt(tree))
+            q.write_text('#!/bin/sh\nfor a; do case $a in dumpdtb=*) cp ' + str(d / 'blob')
+                         + ' "${a#dumpdtb=}" ;; esac; done\n')
+        q.chmod(0o755)
+        return d, [str(q), '-M', 'virt', '-dtb', str(d / 'machine.dtb'), '-m', '512']
+
+    def test_the_machine_tree_changed_or_why_not(self):
+        d, argv = self.qemu(self.TREE)
+        self.assertEqual(vdma.machine_dtb(argv, 'no-dma-coherent', d / 'machine.dtb'), '')
+        self.assertEqual(vdma.fdt_without((d / 'machine.dtb').read_bytes(), 'pcie@',
+                                          'dma-coherent')[1], 0)
+        d, argv = self.qemu({'pcie@10000000': ['reg']})
+        self.assertIn('no dma-coherent in a node pcie@',
+                      vdma.machine_dtb(argv, 'no-dma-coherent', d / 'machine.dtb'))
+        self.assertFalse((d / 'machine.dtb').exists())
+        d, argv = self.qemu(None)
+        self.assertIn('QEMU dumped no device tree (rc=1)',
+                      vdma.machine_dtb(argv, 'no-dma-coherent', d / 'machine.dtb'))
+
+    def test_a_row_asks_for_a_change_the_harness_has(self):
+        m = vdma_model.load(vdma.CONFIG)
+        self.assertEqual(m.iommu('arm64-noncoherent').dtb, 'no-dma-coherent')
+        with self.assertRaises(vdma_model.CellError):
+            vdma_model.Iommu.of({'iommu': 'x', 'bus': 'pci', 'qemu': '-M virt', 'append': '-',
+                                 'dtb': 'no-such-change'})
 
 
 class Reports(unittest.TestCase):

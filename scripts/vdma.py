@@ -35,6 +35,7 @@ import random
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -323,8 +324,77 @@ def qemu_command(sc, kernel, initrd, outdir, seed, guest, qmp=None, plug=None):
         args += ['-m', '512']
     if ar.cpu != '-':
         args += ['-cpu', ar.cpu]
+    if io.dtb != '-':	# the machine's own device tree, changed (machine_dtb())
+        args += ['-dtb', str(outdir / 'machine.dtb')]
     args += ['-accel', 'tcg', '-kernel', str(kernel), '-initrd', str(initrd)]
     return [qemu_binary(ar.arch)] + args, append
+
+
+# FDT (flattened device tree) structure tokens
+FDT_MAGIC, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END = 0xd00dfeed, 1, 2, 3, 4, 9
+
+
+def fdt_without(blob, node, prop):
+    """BLOB, a flattened device tree, with the property PROP of every node
+    whose name starts with NODE overwritten by FDT_NOP tokens (the tree
+    keeps its size and offsets), and how many were."""
+    try:
+        return _fdt_without(bytearray(blob), node, prop)
+    except struct.error as e:
+        raise ValueError(f'a truncated flattened device tree: {e}') from e
+
+
+def _fdt_without(b, node, prop):
+    if len(b) < 40 or struct.unpack_from('>I', b)[0] != FDT_MAGIC:
+        raise ValueError('not a flattened device tree')
+    off_struct, off_strings = struct.unpack_from('>II', b, 8)
+    size_struct = struct.unpack_from('>I', b, 36)[0]
+    pos, end, path, n = off_struct, off_struct + size_struct, [], 0
+    while pos < end:
+        tok = struct.unpack_from('>I', b, pos)[0]
+        if tok == FDT_BEGIN_NODE:
+            e = b.index(0, pos + 4)
+            path.append(b[pos + 4:e].decode())
+            pos = (e + 4) & ~3
+        elif tok == FDT_END_NODE:
+            path.pop()
+            pos += 4
+        elif tok == FDT_PROP:
+            size, nameoff = struct.unpack_from('>II', b, pos + 4)
+            nxt = pos + 12 + ((size + 3) & ~3)
+            name = b[off_strings + nameoff:b.index(0, off_strings + nameoff)].decode()
+            if path and path[-1].startswith(node) and name == prop:
+                b[pos:nxt] = struct.pack('>I', FDT_NOP) * ((nxt - pos) // 4)
+                n += 1
+            pos = nxt
+        elif tok == FDT_NOP:
+            pos += 4
+        elif tok == FDT_END:
+            break
+        else:
+            raise ValueError(f'unknown FDT token {tok} at offset {pos}')
+    return bytes(b), n
+
+
+def machine_dtb(argv, change, out):
+    """OUT: the device tree QEMU makes for the machine of ARGV (its
+    dumpdtb), with CHANGE (vdma_model.DTB_CHANGES) made; '' or why it could
+    not be."""
+    dump = out.with_name('machine-qemu.dtb')
+    cmd = [a for i, a in enumerate(argv) if a != '-dtb' and (i == 0 or argv[i - 1] != '-dtb')]
+    r = subprocess.run(cmd + ['-machine', f'dumpdtb={dump}'], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, timeout=60)
+    if not dump.is_file():
+        return f'QEMU dumped no device tree (rc={r.returncode}): {r.stderr.strip()[:160]}'
+    node, prop = vdma_model.DTB_CHANGES[change]
+    try:
+        blob, n = fdt_without(dump.read_bytes(), node, prop)
+    except ValueError as e:
+        return f'{dump}: {e}'
+    if not n:
+        return f"QEMU's device tree has no {prop} in a node {node}*: nothing to change"
+    out.write_bytes(blob)
+    return ''
 
 
 # ---------------------------------------------------------------- running
@@ -453,6 +523,11 @@ def run_boot(sc, kernel, outdir, timeout=None, seed=None, append=''):
     argv, append = qemu_command(sc, kernel, guest / 'initramfs.cpio', outdir, seed, guest, qmp,
                                 plug=plug)
     argv += ['-append', append + (' ' + extra_append if extra_append else '')]
+    change = iommu_row(sc.iommu).dtb
+    why = machine_dtb(argv, change, outdir / 'machine.dtb') if change != '-' else ''
+    if why:
+        run.update(status='qemu-failed', error=f'the device tree ({change}): {why}')
+        return save_run(outdir, run)
     (outdir / 'cmdline').write_text(' '.join(
         a if re.fullmatch(r'[\w,=.:/+-]+', a) else f"'{a}'" for a in argv) + '\n')
     start = time.monotonic()
@@ -1072,7 +1147,7 @@ HOST_STARVED = [r"timer doesn't work through Interrupt-remapped IO-APIC"]
 def infra_error(run, boot):
     """The reason the harness could not test, or None."""
     st = run['status']
-    if st in ('qemu-missing', 'no-kernel'):
+    if st in ('qemu-missing', 'no-kernel', 'qemu-failed'):
         return st, run.get('error', '')
     if not boot.begin:
         if st == 'timeout' and not ring_outside_ram(run) and not blk_request_not_taken(run):

@@ -88,6 +88,10 @@ SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
               'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error', 'xsk-refused',
               'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
               'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
+# config/iommus.tsv "dtb": a change vdma.py makes to the device tree QEMU
+# makes for the row's machine ('-': none): the property it takes out of the
+# nodes whose name starts with the given prefix
+DTB_CHANGES = {'no-dma-coherent': ('pcie@', 'dma-coherent')}
 # What the harness could not test: never a pass, never an expected failure.
 ERRORS = ['qemu-missing', 'no-kernel', 'stale-kernel', 'qemu-failed', 'qemu-crashed',
           'timeout-before-init', 'host-starved', 'protocol-mismatch', 'guest-fatal',
@@ -365,6 +369,7 @@ class Iommu:
     arch: str = 'x86_64'
     pci: str = '-'
     addr: str = '-'
+    dtb: str = '-'		# a change to the machine's device tree (vdma.DTB_CHANGES)
 
     def pci_addrs(self) -> dict[str, list[str]]:
         """The PCI addresses the row gives each type of device, in the order
@@ -380,6 +385,9 @@ class Iommu:
     def of(cls, cells):
         if cells['bus'] not in ('pci', 'mmio'):
             raise CellError('bus', f"'{cells['bus']}' is not pci or mmio")
+        if cells.get('dtb', '-') not in ('-', *DTB_CHANGES):
+            raise CellError('dtb', f"'{cells['dtb']}' is not - or one of "
+                                   f"{', '.join(DTB_CHANGES)}")
         return cls(**cells)
 
 
