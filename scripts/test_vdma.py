@@ -945,6 +945,16 @@ class DeviceTree(unittest.TestCase):
         self.assertEqual(vdma.fdt_without(out, 'pcie@', 'reg')[1], 2)
         self.assertEqual(vdma.fdt_without(out, 'smmu@', 'dma-coherent')[1], 1)
 
+    def test_a_dumped_tree_is_cut_to_its_size(self):
+        # QEMU's dump is its 1 MiB buffer; its blocks end much earlier
+        blob = fdt(self.TREE)
+        big = blob[:4] + struct.pack('>I', len(blob) + 4096) + blob[8:] + bytes(4096)
+        small = vdma.fdt_packed(big)
+        self.assertEqual(len(small), (len(blob) + 7) & ~7)
+        self.assertEqual(struct.unpack_from('>I', small, 4)[0], len(small))
+        self.assertEqual(vdma.fdt_without(small, 'pcie@', 'dma-coherent')[1], 2)
+        self.assertEqual(vdma.fdt_packed(small), small)
+
     def test_not_a_tree(self):
         for blob in (b'', b'\0' * 64, fdt(self.TREE)[:44] + struct.pack('>I', 7) * 8,
                      fdt(self.TREE)[:60]):
@@ -959,7 +969,9 @@ class DeviceTree(unittest.TestCase):
         if tree is None:
             q.write_text('#!/bin/sh\nexit 1\n')
         else:
-            (d / 'blob').write_bytes(fdt(tree))
+            blob = fdt(tree)		# in a 64 KiB buffer, as QEMU's 1 MiB one
+            (d / 'blob').write_bytes(blob[:4] + struct.pack('>I', 65536) + blob[8:]
+                                     + bytes(65536 - len(blob)))
             q.write_text('#!/bin/sh\nfor a; do case $a in dumpdtb=*) cp ' + str(d / 'blob')
                          + ' "${a#dumpdtb=}" ;; esac; done\n')
         q.chmod(0o755)
@@ -968,6 +980,7 @@ class DeviceTree(unittest.TestCase):
     def test_the_machine_tree_changed_or_why_not(self):
         d, argv = self.qemu(self.TREE)
         self.assertEqual(vdma.machine_dtb(argv, 'no-dma-coherent', d / 'machine.dtb'), '')
+        self.assertEqual(len((d / 'machine.dtb').read_bytes()), (len(fdt(self.TREE)) + 7) & ~7)
         self.assertEqual(vdma.fdt_without((d / 'machine.dtb').read_bytes(), 'pcie@',
                                           'dma-coherent')[1], 0)
         d, argv = self.qemu({'pcie@10000000': ['reg']})

@@ -376,6 +376,18 @@ def _fdt_without(b, node, prop):
     return bytes(b), n
 
 
+def fdt_packed(blob):
+    """BLOB cut after its strings block, where that block is last (QEMU
+    dumps its tree in a 1 MiB buffer: passed back with -dtb at that size,
+    arm64 virt boots no kernel)."""
+    off_struct, off_strings, off_rsv = struct.unpack_from('>III', blob, 8)
+    size_strings, size_struct = struct.unpack_from('>II', blob, 32)
+    end = (off_strings + size_strings + 7) & ~7
+    if off_strings < off_struct + size_struct or off_strings < off_rsv or end >= len(blob):
+        return blob
+    return blob[:4] + struct.pack('>I', end) + blob[8:end]
+
+
 def machine_dtb(argv, change, out):
     """OUT: the device tree QEMU makes for the machine of ARGV (its
     dumpdtb), with CHANGE (vdma_model.DTB_CHANGES) made; '' or why it could
@@ -393,7 +405,7 @@ def machine_dtb(argv, change, out):
         return f'{dump}: {e}'
     if not n:
         return f"QEMU's device tree has no {prop} in a node {node}*: nothing to change"
-    out.write_bytes(blob)
+    out.write_bytes(fdt_packed(blob))
     return ''
 
 
