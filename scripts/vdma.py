@@ -1695,9 +1695,9 @@ def cmd_brief(a):
     m = json.loads(f.read_text())
     res = [r for r in m['results'] if not a.variants or r['variant'] in a.variants]
 
-    short = {'intel': 'int', 'virtio': 'vio', 'arm64-none': 'a64', 'arm64-smmuv3': 'smmu',
-             'arm64-virtio': 'a64v', 'pseries': 'pser', 'pseries-noddw': 'noddw',
-             'sun4u': 'sun4u', 'ppce500': 'e500'}
+    short = {'intel': 'int', 'virtio': 'vio', 'arm64-none': 'a64', 'arm64-noncoherent': 'a64nc',
+             'arm64-smmuv3': 'smmu', 'arm64-virtio': 'a64v', 'pseries': 'pser',
+             'pseries-noddw': 'noddw', 'sun4u': 'sun4u', 'ppce500': 'e500'}
 
     def group(r):	# intel translated -> int/t; a lifecycle row: its scenario
         if r.get('name'):
