@@ -459,9 +459,9 @@ SMALL = {
                  'mutant\tmutant\tb1\tyes\t-\tyes'],
     'arches': ['arch\tout\tkarch\tcross\tfragments\timage\tqemu\tcpu\tconsole\tlibc',
                'x86_64\tx86\tx86\t-\tguest.config\tbzImage\tqemu-system-x86_64\tmax\tttyS0\t-'],
-    'iommus': ['iommu\tbus\tqemu\tappend\tarch\tpci\taddr',
-               'none\tpci\t-M q35\t-\tx86_64\t-\t-',
-               'intel\tpci\t-M q35 -device intel-iommu\t-\tx86_64\t-\t-'],
+    'iommus': ['iommu\tbus\tqemu\tappend\tarch\tpci\taddr\tlabel',
+               'none\tpci\t-M q35\t-\tx86_64\t-\t-\tnone',
+               'intel\tpci\t-M q35 -device intel-iommu\t-\tx86_64\t-\t-\tint'],
     'kinds': ['kind\tindex\treports\tap\tpci\tmmio\tdevices',
               'k1\t1\tlegacy\t0\tdisable-modern=on\t-\tblk net net',
               'k2\t2\tmodern\t1\tdisable-legacy=on\tx\tblk net net'],
@@ -631,6 +631,9 @@ class Model(unittest.TestCase):
             with self.subTest(column=col):
                 d = self.folder(matrix={2: header}, variants={5: 'other\tother\tb2\tyes\t-\tyes'})
                 self.refused(d, f'{d}/matrix.tsv:2: column {col}: ', what)
+        d = self.folder(iommus={3: 'intel\tpci\t-M q35\t-\tx86_64\t-\t-\tintel-x'})
+        self.refused(d, f'{d}/iommus.tsv:3: row intel, column label: ',
+                     "'intel-x' is not a word of 1-5 characters")
         d = self.folder(kinds={2: 'k1\t1\tlegacy\t0\tdisable-modern=on\t-\tblk nic'})
         self.refused(d, f'{d}/kinds.tsv:2: row k1, column devices: ', "unknown device 'nic'")
         d = self.folder(matrix={2: 'iommu\tmode\tkind\tbase\tseries\tmutant\tbase',

@@ -1694,15 +1694,12 @@ def cmd_brief(a):
         die(f'vdma brief: no {a.name} run for {base}')
     m = json.loads(f.read_text())
     res = [r for r in m['results'] if not a.variants or r['variant'] in a.variants]
-
-    short = {'intel': 'int', 'virtio': 'vio', 'arm64-none': 'a64', 'arm64-noncoherent': 'a64nc',
-             'arm64-smmuv3': 'smmu', 'arm64-virtio': 'a64v', 'pseries': 'pser',
-             'pseries-noddw': 'noddw', 'sun4u': 'sun4u', 'ppce500': 'e500'}
+    labels = {i.iommu: i.label for i in model().iommus.values()}
 
     def group(r):	# intel translated -> int/t; a lifecycle row: its scenario
         if r.get('name'):
             return r['name']
-        io = short.get(r['iommu'], r['iommu'][:4])
+        io = labels.get(r['iommu'], r['iommu'][:4])	# a row since renamed
         return io + ('/' + r['mode'][0] if r['mode'] != '-' else '')
     groups = list(dict.fromkeys(group(r) for r in res))
     variants = list(dict.fromkeys(r['variant'] for r in res))

@@ -370,6 +370,7 @@ class Iommu:
     pci: str = '-'
     addr: str = '-'
     dtb: str = '-'		# a change to the machine's device tree (vdma.DTB_CHANGES)
+    label: str = ''		# its name in short tables (vdma.py brief)
 
     def pci_addrs(self) -> dict[str, list[str]]:
         """The PCI addresses the row gives each type of device, in the order
@@ -388,6 +389,8 @@ class Iommu:
         if cells.get('dtb', '-') not in ('-', *DTB_CHANGES):
             raise CellError('dtb', f"'{cells['dtb']}' is not - or one of "
                                    f"{', '.join(DTB_CHANGES)}")
+        if not 0 < len(cells.get('label', '')) <= 5 or ' ' in cells['label']:
+            raise CellError('label', f"'{cells.get('label', '')}' is not a word of 1-5 characters")
         return cls(**cells)
 
 
