@@ -1713,6 +1713,22 @@ static const char *path(const struct maps *m, int cnt, int eq, int bnc)
 	return !eq && !bnc ? "iommu" : "mixed";
 }
 
+/*
+ * The override step's check (override_check()) per PCI device, for the
+ * dev lines of the test after the step.
+ */
+static char override_bdf[MAXDEV][32], override_res[MAXDEV][32];
+static int override_n;
+
+/* override= of a device's dev line: its override check, or "-" */
+static const char *override_of(const char *bdf)
+{
+	for (int i = 0; i < override_n; i++)
+		if (!strcmp(override_bdf[i], bdf))
+			return override_res[i];
+	return "-";
+}
+
 static void report(struct vdev *devs, int n, const struct maps *m, const struct maps *after)
 {
 	for (int i = 0; i < n; i++) {
@@ -1723,13 +1739,14 @@ static void report(struct vdev *devs, int n, const struct maps *m, const struct 
 		count_maps(after, v, &left, &lefteq, &leftbnc);
 		out("VTEST dev name=%s type=%s transport=%s addr=%s id=%s kind=%s "
 		    "tag=%s ap=%d path=%s maps=%d direct=%d bounced=%d dma_path=%s io=%s "
-		    "unbind=%s leaks=%s",
+		    "unbind=%s leaks=%s override=%s",
 		    v->name, v->type, v->transport,
 		    strcmp(v->transport, "other") ? v->parent : "-", v->id, v->kind,
 		    v->tag, v->ap, path(m, cnt, eq, bnc),
 		    cnt, eq, bnc, v->dma_path, v->io, v->unbind[0] ? v->unbind : "-",
 		    !after->avail ? "n/a" : v->unbind[0] ? (sfmt(v->leaks, sizeof(v->leaks),
-		    "%d", left), v->leaks) : "-");
+		    "%d", left), v->leaks) : "-",
+		    strcmp(v->transport, "other") ? override_of(v->parent) : "-");
 	}
 }
 
@@ -2038,13 +2055,85 @@ static int faults_wait(const char *bdf)
 }
 
 /*
+ * dma_map_benchmark's ioctl (kernel/dma/map_benchmark.c,
+ * <linux/map_benchmark.h>, not among the C library's kernel headers): the
+ * layout of 6.12 and 7.3 alike (7.3 took a byte of expansion[] for
+ * map_mode, 0: dma_map_single()).
+ */
+struct map_benchmark {
+	__u64 avg_map_100ns, map_stddev, avg_unmap_100ns, unmap_stddev;
+	__u32 threads, seconds;
+	__s32 node;
+	__u32 dma_bits, dma_dir, dma_trans_ns, granule;
+	__u8 map_mode, expansion[75];
+};
+#define DMA_MAP_BENCHMARK	_IOWR('d', 1, struct map_benchmark)
+#define BENCH_DRV		"dma_map_benchmark"
+#define BENCH_BITS		24
+
+/*
+ * The override step's state check on an unbound PCI device: bind
+ * dma_map_benchmark (CONFIG_DMA_MAP_BENCHMARK) through driver_override, a
+ * driver that did not opt in to the PCI fixup's physical addresses
+ * (pci_driver.dma_phys_quirk), so the device must keep its IOMMU domain.
+ * Where the group's domain translates (DMA, DMA-FQ), map a page for the
+ * device with a 24-bit DMA mask (the benchmark's ioctl: one thread, 1 s):
+ * the domain gives it an IOVA below 16 MiB ("mapped"); a device on
+ * physical addresses cannot (the page, GFP_KERNEL, is above 16 MiB) and
+ * the ioctl fails ("refused:ERRNO").  Elsewhere "untested:TYPE": a 24-bit
+ * mask tells nothing there.  Then unbind it and clear the override.
+ * RES: "", or what kept the check from running (bad:override-dma:...).
+ */
+static void override_check(const char *bdf, char *res, size_t len)
+{
+	struct map_benchmark mb = { .threads = 1, .seconds = 1, .node = -1,
+				    .dma_bits = BENCH_BITS, .granule = 1 };
+	char path[256], drv[64], group[32], type[32], *out;
+	int fd, r, e;
+
+	res[0] = '\0';
+	if (override_n >= MAXDEV)
+		return (void)sfmt(res, len, "bad:override-dma:devices");
+	out = override_res[override_n];
+	sfmt(override_bdf[override_n], sizeof(override_bdf[0]), "%s", bdf);
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
+	if (write_str(path, BENCH_DRV) || write_str("/sys/bus/pci/drivers_probe", bdf))
+		return (void)sfmt(res, len, "bad:override-dma:%d", errno);
+	pci_link(bdf, "driver", drv, sizeof(drv));
+	if (strcmp(drv, BENCH_DRV))
+		return (void)sfmt(res, len, "bad:override-dma:driver=%s", drv[0] ? drv : "none");
+	if (pci_link(bdf, "iommu_group", group, sizeof(group)) ||
+	    sysread(type, sizeof(type), "/sys/kernel/iommu_groups/%s/type", group))
+		sfmt(type, sizeof(type), "-");
+	if (strcmp(type, "DMA") && strcmp(type, "DMA-FQ")) {
+		sfmt(out, sizeof(override_res[0]), "untested:%s", type);
+	} else {
+		fd = open("/sys/kernel/debug/" BENCH_DRV, O_RDWR);
+		if (fd < 0)
+			return (void)sfmt(res, len, "bad:override-dma:open:%d", errno);
+		r = ioctl(fd, DMA_MAP_BENCHMARK, &mb);
+		e = errno;
+		close(fd);
+		if (r)
+			sfmt(out, sizeof(override_res[0]), "refused:%d", e);
+		else
+			sfmt(out, sizeof(override_res[0]), "mapped");
+	}
+	override_n++;
+	if (pci_unbind(bdf) || write_str(path, "\n"))
+		return (void)sfmt(res, len, "bad:override-dma-undo:%d", errno);
+}
+
+/*
  * One step on one virtio-pci device: live-TYPE: write TYPE to its IOMMU
  * group's type while virtio-pci is bound (refused, -EPERM, but for DMA to
  * DMA-FQ: both are "ok"); else unbind virtio-pci, then
  *   a default domain type (identity, DMA, DMA-FQ): write it to the
  *   device's IOMMU group;
- *   override: bind pci-stub through driver_override, check it took the
- *   device, unbind it and clear the override;
+ *   override: override_check() (dma_map_benchmark through driver_override:
+ *   the device keeps its IOMMU domain), then bind pci-stub through
+ *   driver_override, check it took the device, unbind it and clear the
+ *   override;
  *   fault: write DMA (a new domain: no IOVA cached, no page table yet)
  *   and arm the mapping failures for the driver's probe (virtio-blk's
  *   partition scan, virtio-net's receive buffers when it opens: errors
@@ -2082,6 +2171,9 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 	if (fault)	/* through identity: writing the type it has changes nothing */
 		step = "DMA";
 	if (!strcmp(step, "override")) {
+		override_check(bdf, res, len);
+		if (res[0])
+			return;
 		sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
 		if (write_str(path, "pci-stub") ||
 		    write_str("/sys/bus/pci/drivers_probe", bdf))
@@ -2317,6 +2409,7 @@ static int run_steps(struct vdev *devs, const char *cmdline, int io)
 			out("%s", fault_lines[i]);
 		fault_nlines = 0;
 		total += test_once(devs, io);
+		override_n = 0;	/* reported by that test's dev lines */
 	}
 	return total;
 }

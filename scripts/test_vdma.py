@@ -262,6 +262,40 @@ class Protocol(unittest.TestCase):
                     self.assertEqual(row.group(1) == 'yes', k in lt.required)
 
 
+class Override(unittest.TestCase):
+    """The override step's check (guest/vtest.c override_check()): the dev
+    line's override= judged by findings(); the recorded cases are the
+    7.3-series*-domains-*-override fixtures."""
+
+    DEV = ('VTEST dev name=virtio0 type=net transport=pci addr=0000:00:03.0 id=0x1000 '
+           'kind=legacy tag=m ap=0 path=direct maps=5 direct=5 dma_path=direct io=ok:64+64 '
+           'unbind=ok leaks=0')
+
+    def found(self, key):
+        con = '\n'.join([BEGIN, self.DEV + key, 'VTEST end devices=1'])
+        run = dict(console=con, status='exited', secs=1,
+                   devices=[dict(tag='m', type='net', kind='legacy', transport='pci', ap='0')])
+        return [f[0] for f in vdma.findings(run, vdma.parse_console(con))]
+
+    def test_refused_is_override_direct(self):
+        for k in (' override=refused:12', ' override=refused:22'):
+            with self.subTest(key=k):
+                self.assertIn('override-direct', self.found(k))
+
+    def test_mapped_untested_and_absent_pass(self):
+        for k in ('', ' override=-', ' override=mapped', ' override=untested:identity',
+                  ' override=untested:-'):
+            with self.subTest(key=k):
+                self.assertNotIn('override-direct', self.found(k))
+
+    def test_before_kernel_warning(self):
+        # the mutant's dma-direct overflow WARN comes with it: the signature
+        # must be the state check's
+        sigs = vdma.SIGNATURES
+        self.assertLess(sigs.index('override-direct'), sigs.index('kernel-warning'))
+        self.assertLess(sigs.index('override-direct'), sigs.index('step-error'))
+
+
 class Xsk(unittest.TestCase):
     """vtest.xsk=1: the AF_XDP test's line judged (xsk_findings()); the
     recorded cases are the edited-xsk-* fixtures."""
@@ -672,7 +706,8 @@ class Model(unittest.TestCase):
         m = vdma_model.load(vdma.CONFIG)
         primary = m.primary_base.name
         self.assertEqual(vdma_model.columnless(m, primary),
-                         ['v2-leak', 'v2-nocheck', 'series-leak', 'series-nounmap'])
+                         ['v2-leak', 'v2-nocheck', 'series-leak', 'series-nounmap',
+                          'series-optin'])
         for v in vdma_model.columnless(m, primary):
             self.assertIn(v, m.variants_of(primary, 'lifecycle'))
 
@@ -1247,7 +1282,7 @@ series-xen series-nophys series-translated v2 v2-nodebug
 ktap-7.3	env BASE=7.3 python3 scripts/vdma.py ktap
 demo-6.12	env BASE=6.12 python3 scripts/vdma.py demo series intel translated
 lifecycle-7.3	env BASE=7.3 python3 scripts/vdma.py lifecycle --check series v2 v2-leak \
-v2-nocheck series-leak series-nounmap
+v2-nocheck series-leak series-nounmap series-optin
 harness-mutants	env BASE=7.3 python3 scripts/vdma.py harness-mutants
 """
 

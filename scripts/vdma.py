@@ -786,7 +786,7 @@ class LineType:
 
 
 _DEV = ('name', 'type', 'transport', 'addr', 'id', 'kind', 'tag', 'ap', 'path',
-        'maps', 'direct', 'bounced', 'dma_path', 'io', 'unbind', 'leaks')
+        'maps', 'direct', 'bounced', 'dma_path', 'io', 'unbind', 'leaks', 'override')
 PROTOCOL = {
     'begin': LineType(('proto', 'kernel', 'seed', 'cmdline'), ('proto', 'cmdline'),
                       tail='cmdline'),
@@ -797,7 +797,7 @@ PROTOCOL = {
     'step': LineType(('name', 'result', 'group'), ('name', 'result')),
     'listen': LineType(('tag',), ('tag',)),
     'dump': LineType(('available', 'entries', 'unparsed'), ('available', 'entries', 'unparsed')),
-    'dev': LineType(_DEV, tuple(k for k in _DEV if k != 'bounced')),
+    'dev': LineType(_DEV, tuple(k for k in _DEV if k not in ('bounced', 'override'))),
     'fault': LineType(('dev', 'injected', 'of'), ('dev', 'injected', 'of')),
     'unplug': LineType(('round', 'result', 'left'), ('round', 'result', 'left')),
     'soak': LineType(('cycles', 'devices', 'bad', 'entries', 'slab', 'first'),
@@ -1046,6 +1046,12 @@ def findings(run, boot):
             out.append(('leak', f"{d['name']} {tag}: {d['leaks']} mapping(s) left after unbind"))
         if d['unbind'] != 'ok':
             out.append(('unbind-error', f"{d['name']} {tag}: unbind={d['unbind']}"))
+        if d.get('override', '-').startswith('refused:'):
+            # the override step's check (guest/vtest.c override_check())
+            out.append(('override-direct', f"{d['name']} {tag}: bound to dma_map_benchmark through "
+                                           'driver_override (no opt-in) in a translating domain, a '
+                                           'page did not map with a 24-bit DMA mask (errno '
+                                           f"{d['override'][8:]}): the device left its IOMMU domain"))
     if boot.end:
         # the files the host checks after the boot (DeviceType.checked), by tag
         tags = {d['tag'] for d in run['devices']

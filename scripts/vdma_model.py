@@ -86,6 +86,7 @@ SIGNATURES = ['qemu-index-error', 'ring-outside-ram', 'blk-request-not-taken',
               'iommu-fault',
               'no-init', 'timeout', 'missing-device', 'unexpected-device',
               'wrong-kind', 'wrong-transport', 'wrong-ap', 'io-error', 'xsk-refused',
+              'override-direct',
               'disk-mismatch', 'dma-overlap', 'dma-debug', 'leak', 'unbind-error',
               'step-error', 'kernel-warning', 'mixed-path', 'wrong-path']
 # config/iommus.tsv "dtb": a change vdma.py makes to the device tree QEMU
