@@ -2055,10 +2055,10 @@ static int faults_wait(const char *bdf)
 }
 
 /*
- * dma_map_benchmark's ioctl (kernel/dma/map_benchmark.c,
- * <linux/map_benchmark.h>, not among the C library's kernel headers): the
- * layout of 6.12 and 7.3 alike (7.3 took a byte of expansion[] for
- * map_mode, 0: dma_map_single()).
+ * dma_map_benchmark's ioctl (kernel/dma/map_benchmark.c; the header is
+ * uapi, <linux/map_benchmark.h>, only from 7.3 on and not among the C
+ * library's kernel headers here): the layout of 6.12 and 7.3 alike (7.3
+ * took a byte of expansion[] for map_mode, 0: dma_map_single()).
  */
 struct map_benchmark {
 	__u64 avg_map_100ns, map_stddev, avg_unmap_100ns, unmap_stddev;
@@ -2079,49 +2079,60 @@ struct map_benchmark {
  * Where the group's domain translates (DMA, DMA-FQ), map a page for the
  * device with a 24-bit DMA mask (the benchmark's ioctl: one thread, 1 s):
  * the domain gives it an IOVA below 16 MiB ("mapped"); a device on
- * physical addresses cannot (the page, GFP_KERNEL, is above 16 MiB) and
- * the ioctl fails ("refused:ERRNO").  Elsewhere "untested:TYPE": a 24-bit
- * mask tells nothing there.  Then unbind it and clear the override.
- * RES: "", or what kept the check from running (bad:override-dma:...).
+ * physical addresses cannot and the ioctl fails ("refused:ERRNO"):
+ * dma-direct refuses the mask (EINVAL: these guests have no ZONE_DMA), or
+ * with ZONE_DMA fails the mapping of the page, above 16 MiB (ENOMEM).
+ * Elsewhere "untested:TYPE": a 24-bit mask tells nothing there.  Then
+ * unbind it and clear the override, whatever failed.  RES: "", or what
+ * kept the check from running (bad:override-dma:...).
  */
 static void override_check(const char *bdf, char *res, size_t len)
 {
 	struct map_benchmark mb = { .threads = 1, .seconds = 1, .node = -1,
 				    .dma_bits = BENCH_BITS, .granule = 1 };
-	char path[256], drv[64], group[32], type[32], *out;
+	char path[256], drv[64], group[32], type[32], *got;
 	int fd, r, e;
 
 	res[0] = '\0';
 	if (override_n >= MAXDEV)
 		return (void)sfmt(res, len, "bad:override-dma:devices");
-	out = override_res[override_n];
+	got = override_res[override_n];
 	sfmt(override_bdf[override_n], sizeof(override_bdf[0]), "%s", bdf);
 	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
-	if (write_str(path, BENCH_DRV) || write_str("/sys/bus/pci/drivers_probe", bdf))
-		return (void)sfmt(res, len, "bad:override-dma:%d", errno);
+	if (write_str(path, BENCH_DRV) || write_str("/sys/bus/pci/drivers_probe", bdf)) {
+		sfmt(res, len, "bad:override-dma:%d", errno);
+		goto undo;
+	}
 	pci_link(bdf, "driver", drv, sizeof(drv));
-	if (strcmp(drv, BENCH_DRV))
-		return (void)sfmt(res, len, "bad:override-dma:driver=%s", drv[0] ? drv : "none");
+	if (strcmp(drv, BENCH_DRV)) {
+		sfmt(res, len, "bad:override-dma:driver=%s", drv[0] ? drv : "none");
+		goto undo;
+	}
 	if (pci_link(bdf, "iommu_group", group, sizeof(group)) ||
 	    sysread(type, sizeof(type), "/sys/kernel/iommu_groups/%s/type", group))
 		sfmt(type, sizeof(type), "-");
 	if (strcmp(type, "DMA") && strcmp(type, "DMA-FQ")) {
-		sfmt(out, sizeof(override_res[0]), "untested:%s", type);
+		sfmt(got, sizeof(override_res[0]), "untested:%s", type);
 	} else {
 		fd = open("/sys/kernel/debug/" BENCH_DRV, O_RDWR);
-		if (fd < 0)
-			return (void)sfmt(res, len, "bad:override-dma:open:%d", errno);
+		if (fd < 0) {
+			sfmt(res, len, "bad:override-dma:open:%d", errno);
+			goto undo;
+		}
 		r = ioctl(fd, DMA_MAP_BENCHMARK, &mb);
 		e = errno;
 		close(fd);
 		if (r)
-			sfmt(out, sizeof(override_res[0]), "refused:%d", e);
+			sfmt(got, sizeof(override_res[0]), "refused:%d", e);
 		else
-			sfmt(out, sizeof(override_res[0]), "mapped");
+			sfmt(got, sizeof(override_res[0]), "mapped");
 	}
 	override_n++;
-	if (pci_unbind(bdf) || write_str(path, "\n"))
-		return (void)sfmt(res, len, "bad:override-dma-undo:%d", errno);
+undo:
+	/* whatever failed: the device free and without an override again, so
+	 * that the steps after this one are not told apart by a stale binding */
+	if ((pci_unbind(bdf) || write_str(path, "\n")) && !res[0])
+		sfmt(res, len, "bad:override-dma-undo:%d", errno);
 }
 
 /*
@@ -2177,12 +2188,14 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 		sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
 		if (write_str(path, "pci-stub") ||
 		    write_str("/sys/bus/pci/drivers_probe", bdf))
-			return (void)sfmt(res, len, "bad:override:%d", errno);
-		pci_link(bdf, "driver", drv, sizeof(drv));
-		if (strcmp(drv, "pci-stub"))
-			return (void)sfmt(res, len, "bad:override:driver=%s", drv[0] ? drv : "none");
-		if (pci_unbind(bdf) || write_str(path, "\n"))
-			return (void)sfmt(res, len, "bad:override-undo:%d", errno);
+			sfmt(res, len, "bad:override:%d", errno);
+		else if (pci_link(bdf, "driver", drv, sizeof(drv)) || strcmp(drv, "pci-stub"))
+			sfmt(res, len, "bad:override:driver=%s", drv[0] ? drv : "none");
+		/* whatever failed: the device free and without an override */
+		if ((pci_unbind(bdf) || write_str(path, "\n")) && !res[0])
+			sfmt(res, len, "bad:override-undo:%d", errno);
+		if (res[0])
+			return;
 	} else {
 		if (pci_link(bdf, "iommu_group", group, sizeof(group)))
 			return (void)sfmt(res, len, "bad:nogroup");

@@ -288,8 +288,32 @@ class Override(unittest.TestCase):
             with self.subTest(key=k):
                 self.assertNotIn('override-direct', self.found(k))
 
+    def step_verdict(self, key, group='DMA-FQ'):
+        dev = self.DEV + key
+        con = '\n'.join([BEGIN + ' vtest.steps=override', 'VTEST step name=boot result=ok',
+                         self.DEV, 'VTEST dump available=1 entries=0 unparsed=0',
+                         f'VTEST step name=override result=ok group={group}', dev,
+                         'VTEST dump available=1 entries=0 unparsed=0',
+                         'VTEST dmadebug errors=0 available=1',
+                         'VTEST kmsgsum lines=0 shown=0 lost=0', 'VTEST end devices=2'])
+        run = dict(console=con, status='exited', rc=0, secs=1, qemu='', disks={},
+                   devices=[dict(tag='m', type='net', kind='legacy', transport='pci', ap='0')])
+        v = vdma.judge(run, 'direct+direct')
+        return v.result, v.signature
+
+    def test_an_override_step_must_carry_the_check(self):
+        self.assertEqual(self.step_verdict(' override=mapped'), ('PASS', 'boot:direct+direct override:direct+direct'))
+        self.assertEqual(self.step_verdict(' override=refused:22'), ('FAIL', 'override-direct'))
+        for k in ('', ' override=-', ' override=untested:-'):
+            with self.subTest(key=k):
+                self.assertEqual(self.step_verdict(k), ('FAIL', 'step-error'))
+        # where the group does not translate, the check tells nothing
+        self.assertEqual(self.step_verdict(' override=untested:identity', 'identity'),
+                         ('PASS', 'boot:direct+direct override:direct+direct'))
+
     def test_before_kernel_warning(self):
-        # the mutant's dma-direct overflow WARN comes with it: the signature
+        # with ZONE_DMA the mutant's mapping would fail with dma-direct's
+        # overflow WARN beside it, and a step could fail too: the signature
         # must be the state check's
         sigs = vdma.SIGNATURES
         self.assertLess(sigs.index('override-direct'), sigs.index('kernel-warning'))

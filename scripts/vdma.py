@@ -1240,6 +1240,22 @@ def step_runs(run):
     return [sub(seg, run['devices']) for seg in segs], sub([], [])
 
 
+def override_unchecked(run, step):
+    """An override step in a translating group (the step line's group=):
+    the tested PCI devices whose dev line does not carry the state check's
+    outcome (override=mapped, or refused:ERRNO: override-direct), as text;
+    '' when every one does, or for another step.  A guest that skipped the
+    check must not pass it."""
+    if step.get('name') != 'override' or step.get('group') not in ('DMA', 'DMA-FQ'):
+        return ''
+    want = {d['tag'] for d in run['devices'] if d['transport'] == 'pci'}
+    bad = [f"{d['name']} {d['tag']} override={d.get('override', '(none)')}"
+           for d in parse_console(run.get('console', '')).devices
+           if d['tag'] in want and d.get('override', '-') != 'mapped'
+           and not d.get('override', '-').startswith('refused:')]
+    return ', '.join(bad)
+
+
 def judge_steps(run, expect, boot):
     """A boot with lifecycle steps (vtest.steps=): EXPECT (an Expectation)
     is one expectation per step, "boot" first; each step's devices are
@@ -1276,6 +1292,10 @@ def judge_steps(run, expect, boot):
         if st.get('result') != 'ok':
             return Verdict('FAIL', 'step-error', ' '.join(observed),
                            f"step {st['name']}: {st.get('result', '?')}")
+        unchecked = override_unchecked(runs[i], st)
+        if unchecked:
+            return Verdict('FAIL', 'step-error', ' '.join(observed),
+                           f"step override (group {st.get('group')}): {unchecked}")
         v = judge(runs[i], e)
         own = [f for f in v.findings if f not in glob]
         if v.result == 'ERROR' or (v.result == 'FAIL' and own):
