@@ -430,6 +430,30 @@ class Rows(unittest.TestCase):
                             self.assertIn(alt, ('bypass', 'direct', 'iommu', 'bounce', 'n/a'), e)
                         self.assertIn(e.suffix, ('',) + vdma.SUFFIXES, e)
 
+    def test_a_device_add_while_the_ejected_one_lingers_is_retried(self):
+        from unittest import mock
+        for said in ("Duplicate device ID 'hp1' for device",
+                     "Permission conflict on node 'd1': permissions 'write' are both required"):
+            with self.subTest(said=said):
+                replies = [dict(error=dict(desc=said))] * 2 + [dict(**{'return': ''})]
+                sent = []
+
+                def cmd(name, args=None):
+                    sent.append(args['command-line'])
+                    return replies[len(sent) - 1]
+                cmd.close = lambda: None
+                with mock.patch.object(vdma, 'qmp_session', return_value=cmd), \
+                        mock.patch.object(vdma.time, 'sleep'):
+                    self.assertEqual(vdma.hot_plug('q', [dict(driver='virtio-blk-pci', id='hp1')],
+                                                   'plug'), 'ok')
+                self.assertEqual(len(sent), 3)
+        # anything else is QEMU's answer, at once
+        cmd = mock.Mock(return_value=dict(error=dict(desc='Bus rp1 not found')))
+        with mock.patch.object(vdma, 'qmp_session', return_value=cmd):
+            self.assertEqual(vdma.hot_plug('q', [dict(driver='virtio-blk-pci', id='hp1')], 'plug'),
+                             'bad:hp1:Bus rp1 not found')
+        self.assertEqual(cmd.call_count, 1)
+
     def test_hot_plugged_devices_leave_the_command_line(self):
         d, guest = self.fake_guest()
         plug = []

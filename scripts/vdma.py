@@ -718,6 +718,11 @@ def send_input(qmp, tag, guest, seed):
     return with_qmp(qmp, send)
 
 
+# What QEMU says to a device_add while the device of the same ID that the
+# guest just ejected is still being finalized: retried (hot_plug()).
+HOT_PLUG_NOT_YET = ('Duplicate device ID', 'Permission conflict on node')
+
+
 def hot_plug(qmp, devs, what):
     """device_add (plug) or device_del (unplug) of every device in DEVS over
     QMP: "ok", or what QEMU said.  device_add goes through the human
@@ -731,7 +736,9 @@ def hot_plug(qmp, devs, what):
             for _ in range(20):	# a device the guest just ejected may
                 rep = cmd('human-monitor-command', {'command-line': line})
                 said = rep.get('error', {}).get('desc', '') or rep.get('return', '')
-                if 'Duplicate device ID' not in said:	# still be there
+                # still be there, by its ID or still holding its disk's
+                # block node (measured once: "Permission conflict on node")
+                if not any(m in said for m in HOT_PLUG_NOT_YET):
                     break
                 time.sleep(0.5)
             if said.strip():
