@@ -1761,8 +1761,11 @@ def cmd_brief(a):
                             break_on_hyphens=False))
     p = m['provenance']
     kc = p.get('kernel_commits', {})
-    print(f"{sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed, {p.get('date', '')}, "
-          f"project {p.get('project', '')}; kernels:")
+    # a table re-judged as one (--rejudge): its boots were stored by earlier
+    # runs of the same kernels, some booted again (the run's log says which)
+    again = ' (stored boots re-judged)' if p.get('rejudged') else ''
+    print(f"{sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed{again}, "
+          f"{p.get('date', '')}, project {p.get('project', '')}; kernels:")
     for v in variants:
         if v in kc:
             print(f'  {v:<{vw}} {str(kc[v])[:12]}')
