@@ -262,6 +262,32 @@ class Protocol(unittest.TestCase):
                     self.assertEqual(row.group(1) == 'yes', k in lt.required)
 
 
+class Brief(unittest.TestCase):
+    """vdma.py brief: the provenance lines under a table."""
+
+    def test_kernels_per_variant_with_their_architectures(self):
+        import io, tempfile, argparse
+        from contextlib import redirect_stdout
+        from unittest import mock
+        res = [dict(variant=v, iommu='arm64-none', mode='-', kind='legacy', result='PASS',
+                    signature='direct+direct') for v in ('series', 'v2')]
+        prov = dict(date='d', project='p', rejudged=True,
+                    kernel_commits={'series@arm64': '9d61b8865aa6xx', 'series@e5500': '9d61b8865aa6xx',
+                                    'v2@arm64': '6fd0a50578d1', 'v2@e5500': '?'})
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / '7.3').mkdir()
+            (Path(d) / '7.3' / 'platforms.json').write_text(
+                json.dumps(dict(results=res, provenance=prov)))
+            out = io.StringIO()
+            with mock.patch.object(vdma, 'RESULTS', Path(d)), redirect_stdout(out):
+                vdma.cmd_brief(argparse.Namespace(base='7.3', name='platforms', variants=[]))
+        text = out.getvalue()
+        self.assertIn('2/2 passed (stored boots re-judged), d, project p; kernels:', text)
+        self.assertIn('  series  9d61b8865aa6 (arm64, e5500)\n', text)
+        self.assertIn('  v2      6fd0a50578d1 (arm64)\n', text)
+        self.assertIn('  v2      not built (e5500)\n', text)
+
+
 class Override(unittest.TestCase):
     """The override step's check (guest/vtest.c override_check()): the dev
     line's override= judged by findings(); the recorded cases are the

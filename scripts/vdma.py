@@ -1767,8 +1767,15 @@ def cmd_brief(a):
     print(f"{sum(r['result'] == 'PASS' for r in res)}/{len(res)} passed{again}, "
           f"{p.get('date', '')}, project {p.get('project', '')}; kernels:")
     for v in variants:
-        if v in kc:
-            print(f'  {v:<{vw}} {str(kc[v])[:12]}')
+        # KEY: VARIANT (x86_64) or VARIANT@ARCH (make platforms): one line
+        # per variant, each commit with the architectures built from it
+        by = {}
+        for k, c in kc.items():
+            if k == v or k.startswith(v + '@'):
+                by.setdefault(str(c)[:12], []).append(k.partition('@')[2] or 'x86_64')
+        for c, arches in by.items():	# '?': no build of it (none of its rows ran)
+            print(f"  {v:<{vw}} {'not built' if c == '?' else c}"
+                  + ('' if arches == ['x86_64'] else f" ({', '.join(arches)})"))
     return 0
 
 
