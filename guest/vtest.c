@@ -2072,6 +2072,41 @@ struct map_benchmark {
 #define BENCH_BITS		24
 
 /*
+ * Bind DRV to the unbound PCI device BDF through driver_override: 0, or -1
+ * with RES the failure ("bad:WHAT:ERRNO", "bad:WHAT:driver=NAME").
+ */
+static int override_bind(const char *bdf, const char *drv, const char *what,
+			 char *res, size_t len)
+{
+	char path[256], got[64];
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
+	if (write_str(path, drv) || write_str("/sys/bus/pci/drivers_probe", bdf)) {
+		sfmt(res, len, "bad:%s:%d", what, errno);
+		return -1;
+	}
+	if (pci_link(bdf, "driver", got, sizeof(got)) || strcmp(got, drv)) {
+		sfmt(res, len, "bad:%s:driver=%s", what, got[0] ? got : "none");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whatever bound or failed: BDF unbound and its driver_override cleared,
+ * so that the steps after this one are not told apart by a stale binding;
+ * RES keeps an earlier failure, else "bad:WHAT-undo:ERRNO".
+ */
+static void override_unbind(const char *bdf, const char *what, char *res, size_t len)
+{
+	char path[256];
+
+	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
+	if ((pci_unbind(bdf) || write_str(path, "\n")) && !res[0])
+		sfmt(res, len, "bad:%s-undo:%d", what, errno);
+}
+
+/*
  * The override step's state check on an unbound PCI device: bind
  * dma_map_benchmark (CONFIG_DMA_MAP_BENCHMARK) through driver_override, a
  * driver that did not opt in to the PCI fixup's physical addresses
@@ -2091,7 +2126,7 @@ static void override_check(const char *bdf, char *res, size_t len)
 {
 	struct map_benchmark mb = { .threads = 1, .seconds = 1, .node = -1,
 				    .dma_bits = BENCH_BITS, .granule = 1 };
-	char path[256], type_path[256], drv[64], group[32], type[32], *got;
+	char type_path[256], group[32], type[32], *got;
 	int fd, r, e;
 
 	res[0] = '\0';
@@ -2099,16 +2134,8 @@ static void override_check(const char *bdf, char *res, size_t len)
 		return (void)sfmt(res, len, "bad:override-dma:devices");
 	got = override_res[override_n];
 	sfmt(override_bdf[override_n], sizeof(override_bdf[0]), "%s", bdf);
-	sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
-	if (write_str(path, BENCH_DRV) || write_str("/sys/bus/pci/drivers_probe", bdf)) {
-		sfmt(res, len, "bad:override-dma:%d", errno);
+	if (override_bind(bdf, BENCH_DRV, "override-dma", res, len))
 		goto undo;
-	}
-	pci_link(bdf, "driver", drv, sizeof(drv));
-	if (strcmp(drv, BENCH_DRV)) {
-		sfmt(res, len, "bad:override-dma:driver=%s", drv[0] ? drv : "none");
-		goto undo;
-	}
 	if (pci_link(bdf, "iommu_group", group, sizeof(group)))
 		sfmt(group, sizeof(group), "-");
 	sfmt(type_path, sizeof(type_path), "/sys/kernel/iommu_groups/%s/type", group);
@@ -2132,10 +2159,7 @@ static void override_check(const char *bdf, char *res, size_t len)
 	}
 	override_n++;
 undo:
-	/* whatever failed: the device free and without an override again, so
-	 * that the steps after this one are not told apart by a stale binding */
-	if ((pci_unbind(bdf) || write_str(path, "\n")) && !res[0])
-		sfmt(res, len, "bad:override-dma-undo:%d", errno);
+	override_unbind(bdf, "override-dma", res, len);
 	/*
 	 * The check's IOVAs were below 16 MiB, where RAM is, and the domain
 	 * keeps handing them out: a translated mapping of the next driver
@@ -2167,7 +2191,7 @@ undo:
  */
 static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 {
-	char path[256], group[32], drv[64];
+	char path[256], group[32];
 	int fault = !strcmp(step, "fault"), n;
 	const char *err;
 
@@ -2198,15 +2222,8 @@ static void pci_step(const char *bdf, const char *step, char *res, size_t len)
 		override_check(bdf, res, len);
 		if (res[0])
 			return;
-		sfmt(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
-		if (write_str(path, "pci-stub") ||
-		    write_str("/sys/bus/pci/drivers_probe", bdf))
-			sfmt(res, len, "bad:override:%d", errno);
-		else if (pci_link(bdf, "driver", drv, sizeof(drv)) || strcmp(drv, "pci-stub"))
-			sfmt(res, len, "bad:override:driver=%s", drv[0] ? drv : "none");
-		/* whatever failed: the device free and without an override */
-		if ((pci_unbind(bdf) || write_str(path, "\n")) && !res[0])
-			sfmt(res, len, "bad:override-undo:%d", errno);
+		override_bind(bdf, "pci-stub", "override", res, len);
+		override_unbind(bdf, "override", res, len);
 		if (res[0])
 			return;
 	} else {
